@@ -1,0 +1,185 @@
+"""Put the stages in order: load, compute, chart, render content and pages, then write."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import Markup
+
+from . import __version__
+from .charts import build_charts, chart_ids, service_chart_id
+from .config import Config
+from .content import ContentRenderer, PageSource, read_pages
+from .data import load_dataset
+from .errors import ContentError
+from .figures import Figures, compute_figures
+from .markup import FigureNamespace
+from .model import Dataset
+from .render import NavLink, Page, PageContext, PageRenderer, SiteInfo, root_for, service_output
+from .renderer import ChartCache, RenderedChart, render_charts
+from .writer import SiteFiles, Writer
+
+Progress = Callable[[str], None]
+ASSETS = "assets"
+CHART_FOLDER = "charts"
+DATA_FOLDER = "data"
+SERVICES_INDEX = "services/index.html"
+
+
+@dataclass
+class BuildResult:
+    """What a build produced, and how long each stage took."""
+
+    files: SiteFiles
+    pages: list[Page]
+    figures: Figures
+    timings: dict[str, float] = field(default_factory=dict)
+    cache_hits: int = 0
+    cache_misses: int = 0
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def build(config: Config, writer: Writer, *, cache_dir: Path | None = None, progress: Progress = _quiet) -> BuildResult:
+    """Build the whole site in memory, then hand every file to the writer at once."""
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = now - clock
+        clock = now
+        progress(f"{stage:<10} {timings[stage] * 1000:6.0f} ms")
+
+    dataset = load_dataset(config.datapackage, config.recipient)
+    lap("data")
+    figures = compute_figures(dataset, config.recipient)
+    lap("figures")
+    charts = build_charts(figures, dataset)
+    cache = ChartCache(cache_dir)
+    rendered = render_charts(charts, cache, workers=min(4, os.cpu_count() or 1))
+    lap("charts")
+    renderer = PageRenderer(config.templates_dir)
+    site = SiteInfo(config.title, config.description, config.publisher, config.language)
+    sources = read_pages(config.content_dir)
+    pages = _content_pages(sources, figures, rendered, renderer, dataset) + _service_pages(figures)
+    _check_unique_outputs(pages)
+    lap("content")
+    files = _render_pages(pages, site, figures, dataset, rendered, renderer)
+    files.update(_chart_files(rendered))
+    files.update(_data_files(dataset))
+    files.update(_asset_files(config.templates_dir / ASSETS))
+    lap("pages")
+    writer.write_site(files)
+    lap("write")
+    return BuildResult(files, pages, figures, timings, cache.hits, cache.misses)
+
+
+def _content_pages(sources: list[PageSource], figures: Figures, rendered: dict[str, RenderedChart],
+                   renderer: PageRenderer, dataset: Dataset) -> list[Page]:
+    outputs = {source.path.name: source.output for source in sources}
+    outputs["services"] = SERVICES_INDEX
+    content = ContentRenderer(figures, chart_ids(figures), outputs)
+    pages = []
+    for source in sources:
+        root = root_for(source.output)
+        context = {
+            "fig": FigureNamespace(figures, root),
+            "chart": lambda chart_id: Markup(f'\n<div data-chart="{chart_id}"></div>\n'),
+            "url": lambda name, root=root: root + outputs[name],
+            "root": root,
+            "service_url": lambda code, root=root: root + service_output(code),
+        }
+        body, chart_list = content.render(source, context, lambda chart_id, root=root: renderer.render_chart(rendered[chart_id], root))
+        pages.append(Page(source.output, source.title, source.description, source.template, source.path, body,
+                          tuple(chart_list), None, source.nav_title, source.nav_order))
+    return pages
+
+
+def _service_pages(figures: Figures) -> list[Page]:
+    pages = [
+        Page(service_output(s.code), f"{s.name}: calls answered for London",
+             f"How many of London Ambulance Service's 999 calls {s.name} answered in winter 2020–21, compared with the other services.",
+             "service.html", charts=(service_chart_id("service", s.code),), service_code=s.code)
+        for s in figures.services
+    ]
+    recipient = figures.recipient
+    pages.append(Page(service_output(recipient.code), f"{recipient.name}: the help it received",
+                      f"Which services answered {recipient.name}'s 999 calls in winter 2020–21, and the police officers who drove its ambulances.",
+                      "service.html", charts=(service_chart_id("service", recipient.code),), service_code=recipient.code))
+    pages.append(Page(SERVICES_INDEX, "Every ambulance service, compared",
+                      "All the UK ambulance services that answered London's 999 calls in winter 2020–21, with links to a page for each.",
+                      "services.html", nav_title="Services", nav_order=2))
+    return pages
+
+
+def _check_unique_outputs(pages: list[Page]) -> None:
+    seen: dict[str, Page] = {}
+    for page in pages:
+        if page.output in seen:
+            first = seen[page.output]
+            raise ContentError(f"two pages would be written to '{page.output}'", page.source or "site_builder/build.py",
+                               hint=f"the other is {first.source or 'a generated page'}; set a different 'output' in the front matter")
+        seen[page.output] = page
+
+
+def _navigation(pages: list[Page]) -> tuple[NavLink, ...]:
+    entries = [p for p in pages if p.nav_order is not None]
+    entries.sort(key=lambda p: (p.nav_order or 0, p.output))
+    return tuple(NavLink(p.nav_title or p.title, p.output) for p in entries)
+
+
+def _render_pages(pages: list[Page], site: SiteInfo, figures: Figures, dataset: Dataset,
+                  rendered: dict[str, RenderedChart], renderer: PageRenderer) -> SiteFiles:
+    nav = _navigation(pages)
+    files: SiteFiles = {}
+    for page in pages:
+        root = root_for(page.output)
+        service = None
+        if page.service_code and page.service_code != figures.recipient.code:
+            service = figures.service(page.service_code)
+        chart_blocks = {chart_id: Markup(renderer.render_chart(rendered[chart_id], root)) for chart_id in page.charts
+                        if page.source is None}
+        context = PageContext(
+            site=site, page=page, root=root, nav=nav, fig=FigureNamespace(figures, root), figures=figures, dataset=dataset,
+            charts=rendered, services=figures.services, service=service, extra={"chart_blocks": chart_blocks},
+        )
+        files[page.output] = renderer.render_page(context).encode("utf-8")
+    return files
+
+
+def _chart_files(rendered: dict[str, RenderedChart]) -> SiteFiles:
+    files: SiteFiles = {}
+    for chart_id, item in sorted(rendered.items()):
+        base = f"{CHART_FOLDER}/{chart_id}"
+        files[f"{base}.svg"] = item.svg.encode("utf-8")
+        files[f"{base}.png"] = item.png
+        files[f"{base}.vl.json"] = (json.dumps(item.chart.spec, indent=2, sort_keys=True) + "\n").encode("utf-8")
+        files[f"{base}.vg.json"] = (json.dumps(item.vega, sort_keys=True) + "\n").encode("utf-8")
+        files[f"{base}.csv"] = item.chart.table.to_csv().encode("utf-8")
+    return files
+
+
+def _data_files(dataset: Dataset) -> SiteFiles:
+    root = dataset.datapackage.parent
+    return {f"{DATA_FOLDER}/{path.relative_to(root).as_posix()}": path.read_bytes() for path in dataset.files}
+
+
+def _asset_files(folder: Path) -> SiteFiles:
+    if not folder.is_dir():
+        return {}
+    return {f"{ASSETS}/{path.relative_to(folder).as_posix()}": path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def version() -> str:
+    """Return the builder's version."""
+    return __version__

@@ -1,0 +1,114 @@
+"""The `site-builder` command. The only place errors become messages and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import BuildError
+
+CACHE_FOLDER = ".cache/charts"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    root = Path(args.root).resolve()
+    try:
+        result: int = args.handler(args, root)
+        return result
+    except BuildError as error:
+        if args.debug:
+            traceback.print_exc()
+        print(error.describe(root), file=sys.stderr)
+        if getattr(args, "command", "") == "build":
+            print("The previous site, if any, was left as it was.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; the previous site was left as it was", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="site-builder",
+        description="Build a static data-story site from a data package, Markdown pages and Jinja templates.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", default=".", help="project folder holding site.yml (default: the current folder)")
+    common.add_argument("--debug", action="store_true", help="show the Python traceback behind an error")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    build = commands.add_parser("build", parents=[common], help="build the site into the output folder",
+                                description="Validate the data, compute the figures, render the charts and pages, and write the site "
+                                            "into the output folder, replacing it only if the whole build succeeds.")
+    build.add_argument("--out", help="output folder (default: 'output' in site.yml, usually _site)")
+    build.add_argument("--no-cache", action="store_true", help="render every chart again instead of reusing .cache/charts")
+    build.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    build.set_defaults(handler=_build)
+
+    check = commands.add_parser("check", parents=[common], help="check a built site's links, images and titles",
+                                description="Check every page of a built site: internal links and anchors resolve, images have alt "
+                                            "text, titles are unique, and nothing is loaded from another host.")
+    check.add_argument("--out", help="built site to check (default: the output folder in site.yml)")
+    check.set_defaults(handler=_check)
+    return parser
+
+
+def _build(args: argparse.Namespace, root: Path) -> int:
+    from .build import build
+    from .config import load_config
+    from .writer import DirectoryWriter
+
+    started = time.perf_counter()
+    config = load_config(root, Path(args.out).resolve() if args.out else None)
+
+    def progress(message: str) -> None:
+        if not args.quiet:
+            print(f"  {message}", flush=True)
+
+    if not args.quiet:
+        print(f"Building {config.title!r} into {_shown(config.output_dir, root)}", flush=True)
+    cache = None if args.no_cache else root / CACHE_FOLDER
+    result = build(config, DirectoryWriter(config.output_dir), cache_dir=cache, progress=progress)
+    if not args.quiet:
+        elapsed = time.perf_counter() - started
+        print(f"Built {len(result.pages)} pages and {len(result.files)} files in {elapsed:.2f} s "
+              f"(charts: {result.cache_misses} rendered, {result.cache_hits} from cache).")
+    return 0
+
+
+def _check(args: argparse.Namespace, root: Path) -> int:
+    from .checks import check_site
+    from .config import load_config
+
+    config = load_config(root, Path(args.out).resolve() if args.out else None)
+    problems = check_site(config.output_dir)
+    for problem in problems:
+        print(problem.describe(root), file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) found in {_shown(config.output_dir, root)}", file=sys.stderr)
+        return 1
+    print(f"No problems found in {_shown(config.output_dir, root)}.")
+    return 0
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""Read the site settings from site.yml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import ConfigError
+
+CONFIG_FILE = "site.yml"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Where the inputs live, where the site goes, and the site's own words."""
+
+    root: Path
+    title: str
+    description: str
+    publisher: str
+    language: str
+    recipient: str
+    datapackage: Path
+    content_dir: Path
+    templates_dir: Path
+    output_dir: Path
+
+    @property
+    def data_dir(self) -> Path:
+        """Return the folder that holds the data package."""
+        return self.datapackage.parent
+
+
+_REQUIRED = ("title", "description", "recipient")
+
+
+def load_config(root: Path, output: Path | None = None) -> Config:
+    """Read site.yml under `root`; `output` overrides its output folder."""
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        raise ConfigError(
+            "no site settings found",
+            path,
+            hint="run site-builder from the project folder, or pass --root",
+        )
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise ConfigError(f"not valid YAML: {getattr(error, 'problem', error)}", path, line) from None
+    if not isinstance(raw, dict):
+        raise ConfigError("expected key: value settings", path)
+    for key in _REQUIRED:
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise ConfigError(f"key '{key}' must be a non-empty text", path, column=key)
+    known = {"title", "description", "publisher", "language", "recipient", "data", "content", "templates", "output"}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ConfigError(f"unknown key '{unknown[0]}'", path, column=unknown[0], hint=f"known keys: {', '.join(sorted(known))}")
+    return Config(
+        root=root,
+        title=raw["title"],
+        description=raw["description"],
+        publisher=str(raw.get("publisher", "")),
+        language=str(raw.get("language", "en-GB")),
+        recipient=raw["recipient"],
+        datapackage=root / str(raw.get("data", "data/datapackage.json")),
+        content_dir=root / str(raw.get("content", "content")),
+        templates_dir=root / str(raw.get("templates", "templates")),
+        output_dir=output if output is not None else root / str(raw.get("output", "_site")),
+    )

@@ -1,0 +1,87 @@
+"""One exception family for every mistake a user can make in their own files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class BuildError(Exception):
+    """A problem in the user's files that stops the build.
+
+    `path` is the file at fault; `line`, `row` and `column` say where, when known.
+    `hint` says how to fix it, when we can tell.
+    """
+
+    message: str
+    path: Path | str | None = None
+    line: int | None = None
+    column: str | None = None
+    hint: str | None = None
+
+    kind = "error"
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+    def location(self, root: Path | None = None) -> str:
+        """Return 'file, line N, column C' for the parts we know."""
+        parts: list[str] = []
+        if self.path is not None:
+            path = Path(self.path)
+            if root is not None:
+                try:
+                    path = path.resolve().relative_to(root.resolve())
+                except ValueError:
+                    pass
+            parts.append(path.as_posix())
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+    def describe(self, root: Path | None = None) -> str:
+        """Return the one-paragraph message the command line prints."""
+        where = self.location(root)
+        text = f"{where}: {self.message}" if where else self.message
+        if self.hint:
+            text += f" ({self.hint})"
+        return f"{self.kind}: {text}"
+
+
+class DataError(BuildError):
+    """A data file or the data package is wrong."""
+
+    kind = "data error"
+
+
+class ContentError(BuildError):
+    """A Markdown page, its front matter or a figure reference is wrong."""
+
+    kind = "content error"
+
+
+class TemplateError(BuildError):
+    """A Jinja template is missing or wrong."""
+
+    kind = "template error"
+
+
+class ChartError(BuildError):
+    """A chart could not be built or rendered."""
+
+    kind = "chart error"
+
+
+class ClaimError(BuildError):
+    """A claim in the prose does not hold for the data."""
+
+    kind = "claim error"
+
+
+class ConfigError(BuildError):
+    """The site configuration is wrong."""
+
+    kind = "config error"

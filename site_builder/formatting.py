@@ -1,0 +1,98 @@
+"""House style for numbers, shares, ratios and dates (en-GB)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from fractions import Fraction
+
+from babel.dates import format_date as _babel_date
+from babel.numbers import format_decimal
+
+LOCALE = "en_GB"
+_SMALL = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_NAMED_FRACTIONS = {
+    Fraction(1, 2): "half",
+    Fraction(1, 3): "a third",
+    Fraction(1, 4): "a quarter",
+    Fraction(1, 5): "a fifth",
+    Fraction(1, 10): "a tenth",
+    Fraction(2, 3): "two thirds",
+    Fraction(3, 4): "three quarters",
+}
+
+
+def format_number(value: float, decimals: int = 0) -> str:
+    """Return digits with thousands separators: 12823 -> '12,823'."""
+    if decimals == 0:
+        return format_decimal(round_half_up(value), format="#,##0", locale=LOCALE)
+    pattern = "#,##0." + "0" * decimals
+    return format_decimal(value, format=pattern, locale=LOCALE)
+
+
+def round_half_up(value: float) -> int:
+    """Round to the nearest whole number, halves away from zero (as readers expect)."""
+    return int(math.floor(abs(value) + 0.5)) * (1 if value >= 0 else -1)
+
+
+def format_count(value: float) -> str:
+    """Return a count in house style: digits with separators, words below ten."""
+    whole = round_half_up(value)
+    if 0 <= whole < 10:
+        return _SMALL[whole] if whole else "0"
+    return format_number(whole)
+
+
+def format_share(value: float) -> str:
+    """Return a share as a percentage: whole numbers from 10%, one decimal below."""
+    percent = value * 100
+    if percent == 0:
+        return "0%"
+    decimals = 0 if abs(percent) >= 9.95 else 1
+    return format_number(percent, decimals) + "%"
+
+
+def format_rate(value: float) -> str:
+    """Return a rate with one decimal: 47.4."""
+    return format_number(value, 1)
+
+
+def format_date(value: dt.date) -> str:
+    """Return a date as '30 December 2020'."""
+    return _babel_date(value, format="d MMMM y", locale=LOCALE)
+
+
+def number_words(value: int) -> str:
+    """Return one to nine as words, larger numbers as digits."""
+    return _SMALL[value] if 0 < value < 10 else format_number(value)
+
+
+def ordinal(value: int) -> str:
+    """Return 1 -> 'first' ... 9 -> 'ninth', then '10th', '11th', '12th', '21st'."""
+    words = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+    if 0 < value < 10:
+        return words[value - 1]
+    suffix = "th" if 10 <= value % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
+    return f"{value}{suffix}"
+
+
+def ratio_words(share: float) -> str:
+    """Return a share as a phrase a reader says aloud: 0.112 -> 'about one in nine'.
+
+    Shares under a quarter become 'one in N'; larger ones the nearest fraction
+    with a denominator up to five ('two in five', 'three quarters').
+    """
+    if share <= 0:
+        return "none"
+    if share >= 1:
+        return "all"
+    if share < 0.25:
+        nearest = Fraction(1, round_half_up(1 / share))
+    else:
+        nearest = Fraction(share).limit_denominator(5)
+    qualifier = "" if abs(float(nearest) - share) < 1e-9 else "about "
+    if nearest == 1:
+        return "almost all"
+    if nearest in _NAMED_FRACTIONS:
+        return qualifier + _NAMED_FRACTIONS[nearest]
+    return f"{qualifier}{number_words(nearest.numerator)} in {number_words(nearest.denominator)}"

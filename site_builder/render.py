@@ -1,0 +1,152 @@
+"""Turn pages into HTML with the Jinja templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .errors import TemplateError
+from .figures import Figures, ServiceFigures
+from .formatting import format_date
+from .markup import FigureNamespace, figure_anchor
+from .model import Dataset
+from .renderer import RenderedChart
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """The site's own words, shared by every page."""
+
+    title: str
+    description: str
+    publisher: str
+    language: str
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """One entry of the site navigation."""
+
+    title: str
+    output: str
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page ready to render: where it goes, its words, and which template draws it."""
+
+    output: str
+    title: str
+    description: str
+    template: str
+    source: Path | None = None
+    body: Markup = Markup("")
+    charts: tuple[str, ...] = ()
+    service_code: str | None = None
+    nav_title: str | None = None
+    nav_order: int | None = None
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """Everything a page template may use; templates see its attributes by name."""
+
+    site: SiteInfo
+    page: Page
+    root: str
+    nav: tuple[NavLink, ...]
+    fig: FigureNamespace
+    figures: Figures
+    dataset: Dataset
+    charts: dict[str, RenderedChart] = field(repr=False)
+    services: tuple[ServiceFigures, ...] = ()
+    service: ServiceFigures | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def url(self, output: str) -> str:
+        """Return a link from this page to another output path, relative so any sub-path works."""
+        return self.root + output
+
+    def service_url(self, code: str) -> str:
+        """Return a link to a service's page."""
+        return self.root + service_output(code)
+
+    def is_current(self, output: str) -> bool:
+        """Say whether a nav entry is this page (or its section)."""
+        if output == self.page.output:
+            return True
+        section = output.rsplit("/", 1)[0] + "/" if "/" in output else None
+        return bool(section) and self.page.output.startswith(section or "")
+
+
+def service_output(code: str) -> str:
+    """Return the output path of a service's page."""
+    return f"services/{code.lower()}/index.html"
+
+
+def root_for(output: str) -> str:
+    """Return the relative prefix from a page back to the site root."""
+    return "../" * output.count("/")
+
+
+class PageRenderer:
+    """Render pages and chart blocks with the project's templates."""
+
+    def __init__(self, templates_dir: Path) -> None:
+        if not templates_dir.is_dir():
+            raise TemplateError("the templates folder is missing", templates_dir)
+        self.templates_dir = templates_dir
+        self.environment = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates_dir)),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.environment.globals["figure_anchor"] = figure_anchor
+        self.environment.filters["long_date"] = format_date
+
+    def render(self, template_name: str, **context: Any) -> str:
+        """Render one template; any mistake becomes a TemplateError naming file and line."""
+        try:
+            template = self.environment.get_template(template_name)
+            return template.render(**context)
+        except jinja2.TemplateNotFound as error:
+            raise TemplateError(f"unknown template '{error.name}'", self.templates_dir / str(error.name),
+                                hint=f"templates available: {', '.join(self.environment.list_templates(extensions=['html']))}") from None
+        except jinja2.TemplateSyntaxError as error:
+            raise TemplateError(f"template syntax error: {error.message}", error.filename or template_name, error.lineno) from None
+        except jinja2.UndefinedError as error:
+            path, line = _template_frame(error)
+            raise TemplateError(f"undefined name: {error.message}", path or self.templates_dir / template_name, line) from None
+        except jinja2.TemplateError as error:
+            path, line = _template_frame(error)
+            raise TemplateError(str(error.message), path or self.templates_dir / template_name, line) from None
+
+    def render_page(self, context: PageContext) -> str:
+        """Render a page with its template."""
+        return self.render(context.page.template, ctx=context, **_attributes(context))
+
+    def render_chart(self, chart: RenderedChart, root: str) -> str:
+        """Render the figure block for one chart (SVG, caption, source, data table)."""
+        return self.render("_chart.html", chart=chart.chart, rendered=chart, root=root)
+
+
+def _attributes(context: PageContext) -> dict[str, Any]:
+    return {name: getattr(context, name) for name in context.__dataclass_fields__}
+
+
+def _template_frame(error: BaseException) -> tuple[str | None, int | None]:
+    """Return the innermost template file and line in a Jinja traceback."""
+    traceback = error.__traceback__
+    found: tuple[str | None, int | None] = (None, None)
+    while traceback is not None:
+        filename = traceback.tb_frame.f_code.co_filename
+        if filename.endswith(".html"):
+            found = (filename, traceback.tb_lineno)
+        traceback = traceback.tb_next
+    return found

@@ -1,0 +1,104 @@
+"""Write a finished site: into memory for tests, or into a folder swapped in whole."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import tempfile
+from pathlib import Path, PurePosixPath
+from typing import Protocol
+
+SiteFiles = dict[str, bytes]
+
+
+class Writer(Protocol):
+    """Where a built site goes."""
+
+    def write_site(self, files: SiteFiles) -> None:
+        """Write every file of the site, or nothing."""
+
+
+class MemoryWriter:
+    """Keep the site in memory (tests, previews)."""
+
+    def __init__(self) -> None:
+        self.files: SiteFiles = {}
+
+    def write_site(self, files: SiteFiles) -> None:
+        """Keep a copy of the files."""
+        self.files = dict(files)
+
+
+class DirectoryWriter:
+    """Write the site into a fresh folder beside the output, then swap it in atomically.
+
+    A build that fails or is killed before the swap leaves the old output untouched;
+    the swap itself is one `renameat2(RENAME_EXCHANGE)` call where Linux offers it.
+    """
+
+    def __init__(self, output_dir: Path) -> None:
+        self.output_dir = output_dir
+
+    def write_site(self, files: SiteFiles) -> None:
+        """Write all files to a staging folder, then replace the output folder with it."""
+        parent = self.output_dir.parent
+        parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_staging(parent, self.output_dir.name)
+        staging = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}.staging-", dir=parent))
+        try:
+            for name in sorted(files):
+                target = staging / safe_relative(name)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(files[name])
+            staging.chmod(0o755)
+            self._swap(staging)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+
+    def _swap(self, staging: Path) -> None:
+        if self.output_dir.exists() and _exchange(staging, self.output_dir):
+            shutil.rmtree(staging, ignore_errors=True)  # staging now holds the old site
+            return
+        if self.output_dir.exists():
+            old = self.output_dir.with_name(f".{self.output_dir.name}.old-{os.getpid()}")
+            os.replace(self.output_dir, old)
+            os.replace(staging, self.output_dir)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(staging, self.output_dir)
+
+
+def safe_relative(name: str) -> Path:
+    """Return a site path as a relative Path, refusing anything that escapes the site."""
+    path = PurePosixPath(name)
+    if path.is_absolute() or ".." in path.parts or not path.parts:
+        raise ValueError(f"unsafe output path {name!r}")
+    return Path(*path.parts)
+
+
+def _remove_stale_staging(parent: Path, name: str) -> None:
+    """Remove staging folders left by builds that were killed."""
+    for stale in parent.glob(f".{name}.staging-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    for stale in parent.glob(f".{name}.old-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths with renameat2; return False where unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return bool(result == 0)
