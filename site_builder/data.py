@@ -241,9 +241,10 @@ def _boundaries(datapackage: Path, resources: dict[str, dict[str, Any]]) -> dict
     if not attribution:
         raise DataError("the boundaries resource has no 'attribution'", datapackage, column="attribution", hint="the licence requires it on every map")
     notes = resource.get("attributionFile")
-    if notes and not (datapackage.parent / notes).is_file():
-        raise DataError("the boundaries' attribution file is missing", datapackage.parent / notes)
-    return {"boundaries": topology, "boundaries_path": path, "boundaries_attribution": attribution}
+    notes_path = datapackage.parent / notes if notes else None
+    if notes_path is not None and not notes_path.is_file():
+        raise DataError("the boundaries' attribution file is missing", notes_path)
+    return {"boundaries": topology, "boundaries_path": path, "boundaries_attribution": attribution, "boundaries_notes": notes_path}
 
 
 def boundary_codes(dataset: Dataset) -> set[str]:

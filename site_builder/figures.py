@@ -130,6 +130,7 @@ class Figures(Mapping[str, Figure]):
         for service in services:
             for figure in service_figure_list(service):
                 by_name[figure.name] = figure
+        by_name[recipient.population.name] = recipient.population
         self._by_name = by_name
         self.headline = tuple(figures)
         self.services = tuple(services)

@@ -87,6 +87,7 @@ class Dataset:
     boundaries: dict[str, Any] = field(compare=False, repr=False)
     boundaries_path: Path = Path()
     boundaries_attribution: str = ""
+    boundaries_notes: Path | None = None
     boundary_object: str = "ambulance_services"
 
     @property
@@ -102,4 +103,5 @@ class Dataset:
     @property
     def files(self) -> list[Path]:
         """Return every data file the site offers for download."""
-        return [self.datapackage, *(t.path for t in self.tables.values()), self.boundaries_path]
+        notes = [self.boundaries_notes] if self.boundaries_notes else []
+        return [self.datapackage, *(t.path for t in self.tables.values()), self.boundaries_path, *notes]
