@@ -13,8 +13,9 @@ from markupsafe import Markup
 
 from . import __version__
 from .charts import build_charts, chart_ids, service_chart_id
+from .claims import Claim, ClaimResult, check_claims
 from .config import Config
-from .content import ContentRenderer, PageSource, read_pages
+from .content import ContentRenderer, PageSource, PreparedPage, read_pages
 from .data import load_dataset
 from .errors import ContentError
 from .figures import Figures, compute_figures
@@ -29,6 +30,7 @@ ASSETS = "assets"
 CHART_FOLDER = "charts"
 DATA_FOLDER = "data"
 SERVICES_INDEX = "services/index.html"
+METHODOLOGY = "methodology/index.html"  # where claims are listed and checked
 
 
 @dataclass
@@ -70,10 +72,14 @@ def build(config: Config, writer: Writer, *, cache_dir: Path | None = None, prog
     renderer = PageRenderer(config.templates_dir)
     site = SiteInfo(config.title, config.description, config.publisher, config.language)
     sources = read_pages(config.content_dir)
-    pages = _content_pages(sources, figures, rendered, renderer, dataset) + _service_pages(figures)
+    content = ContentRenderer(figures, chart_ids(figures), _page_names(sources))
+    prepared = [content.prepare(source) for source in sources]
+    claims = check_claims([c for p in prepared for c in p.claims], figures, set(dataset.sources))
+    _report_claims(claims, progress)
+    pages = _content_pages(prepared, content, figures, rendered, renderer) + _service_pages(figures)
     _check_unique_outputs(pages)
     lap("content")
-    files = _render_pages(pages, site, figures, dataset, rendered, renderer)
+    files = _render_pages(pages, site, figures, dataset, rendered, renderer, claims)
     files.update(_chart_files(rendered))
     files.update(_data_files(dataset))
     files.update(_asset_files(config.templates_dir / ASSETS))
@@ -83,22 +89,42 @@ def build(config: Config, writer: Writer, *, cache_dir: Path | None = None, prog
     return BuildResult(files, pages, figures, timings, cache.hits, cache.misses)
 
 
-def _content_pages(sources: list[PageSource], figures: Figures, rendered: dict[str, RenderedChart],
-                   renderer: PageRenderer, dataset: Dataset) -> list[Page]:
+def _page_names(sources: list[PageSource]) -> dict[str, str]:
+    """Return the names content may link to with url(): its own files, and the generated index."""
     outputs = {source.path.name: source.output for source in sources}
     outputs["services"] = SERVICES_INDEX
-    content = ContentRenderer(figures, chart_ids(figures), outputs)
+    return outputs
+
+
+def _report_claims(results: list[ClaimResult], progress: Progress) -> None:
+    conditional = [r for r in results if r.verdict != "holds"]
+    progress(f"claims     {len(results) - len(conditional)} hold, {len(conditional)} hold only under an assumption")
+    for result in conditional:
+        claim = result.claim
+        progress(f"  note: {claim.path.name}, line {claim.line}: \"{claim.phrase}\" {result.verdict}: {result.explanation}")
+
+
+def _claim_link(claim: Claim, root: str) -> Markup:
+    return Markup('<a class="claim" href="{}#{}">{}</a>').format(root + METHODOLOGY, claim.id, claim.phrase)
+
+
+def _content_pages(prepared: list[PreparedPage], content: ContentRenderer, figures: Figures,
+                   rendered: dict[str, RenderedChart], renderer: PageRenderer) -> list[Page]:
     pages = []
-    for source in sources:
+    for item in prepared:
+        source = item.source
         root = root_for(source.output)
+        # claim() prints each claim in document order; the build has already checked them.
+        claims = iter(item.claims)
         context = {
             "fig": FigureNamespace(figures, root),
             "chart": lambda chart_id: Markup(f'\n<div data-chart="{chart_id}"></div>\n'),
-            "url": lambda name, root=root: root + outputs[name],
+            "claim": lambda *args, claims=claims, root=root, **options: _claim_link(next(claims), root),
+            "url": lambda name, root=root: root + content.page_outputs[name],
             "root": root,
             "service_url": lambda code, root=root: root + service_output(code),
         }
-        body, chart_list = content.render(source, context, lambda chart_id, root=root: renderer.render_chart(rendered[chart_id], root))
+        body, chart_list = content.render(item, context, lambda chart_id, root=root: renderer.render_chart(rendered[chart_id], root))
         pages.append(Page(source.output, source.title, source.description, source.template, source.path, body,
                           tuple(chart_list), None, source.nav_title, source.nav_order))
     return pages
@@ -138,7 +164,7 @@ def _navigation(pages: list[Page]) -> tuple[NavLink, ...]:
 
 
 def _render_pages(pages: list[Page], site: SiteInfo, figures: Figures, dataset: Dataset,
-                  rendered: dict[str, RenderedChart], renderer: PageRenderer) -> SiteFiles:
+                  rendered: dict[str, RenderedChart], renderer: PageRenderer, claims: list[ClaimResult]) -> SiteFiles:
     nav = _navigation(pages)
     files: SiteFiles = {}
     for page in pages:
@@ -150,7 +176,8 @@ def _render_pages(pages: list[Page], site: SiteInfo, figures: Figures, dataset: 
                         if page.source is None}
         context = PageContext(
             site=site, page=page, root=root, nav=nav, fig=FigureNamespace(figures, root), figures=figures, dataset=dataset,
-            charts=rendered, services=figures.services, service=service, extra={"chart_blocks": chart_blocks},
+            charts=rendered, services=figures.services, service=service, claims=tuple(claims),
+            extra={"chart_blocks": chart_blocks},
         )
         files[page.output] = renderer.render_page(context).encode("utf-8")
     return files

@@ -16,6 +16,7 @@ import nh3
 import yaml
 from markupsafe import Markup
 
+from .claims import Claim, extract_claims
 from .errors import ContentError
 
 FRONT_MATTER_FENCE = "---"
@@ -141,6 +142,15 @@ def _parse_front_matter(front: str, path: Path) -> dict[str, Any]:
     return meta
 
 
+@dataclass(frozen=True)
+class PreparedPage:
+    """A page whose body is parsed and checked, with the claims it makes."""
+
+    source: PageSource
+    template: jinja2.Template
+    claims: tuple[Claim, ...]
+
+
 class ContentRenderer:
     """Render page bodies: Jinja for figures and charts, then Markdown, then a sanitiser."""
 
@@ -154,9 +164,20 @@ class ContentRenderer:
             keep_trailing_newline=True,
         )
 
-    def render(self, page: PageSource, context: dict[str, Any], render_chart: Callable[[str], str]) -> tuple[Markup, list[str]]:
+    def prepare(self, page: PageSource) -> PreparedPage:
+        """Parse a page's body, check its references, and collect its claims."""
+        source = self._padded(page)
+        try:
+            tree = self.environment.parse(source)
+        except jinja2.TemplateSyntaxError as error:
+            raise ContentError(f"template syntax error: {error.message}", page.path, error.lineno) from None
+        self._check_references(tree, page)
+        claims = extract_claims(tree, page.path, source.splitlines())
+        return PreparedPage(page, self.environment.from_string(tree), tuple(claims))  # type: ignore[arg-type]
+
+    def render(self, prepared: PreparedPage, context: dict[str, Any], render_chart: Callable[[str], str]) -> tuple[Markup, list[str]]:
         """Return the page body as safe HTML and the ids of the charts it shows, in order."""
-        template = self._compile(page)
+        page, template = prepared.source, prepared.template
         try:
             text = template.render(**context)
         except ContentError:
@@ -176,15 +197,10 @@ class ContentRenderer:
         body = CHART_SLOT.sub(lambda match: render_chart(match.group(1)), clean)
         return Markup(body), charts
 
-    def _compile(self, page: PageSource) -> jinja2.Template:
-        # Pad with blank lines so Jinja's line numbers are the file's line numbers.
-        source = "\n" * (page.body_line - 1) + page.body
-        try:
-            tree = self.environment.parse(source)
-        except jinja2.TemplateSyntaxError as error:
-            raise ContentError(f"template syntax error: {error.message}", page.path, error.lineno) from None
-        self._check_references(tree, page)
-        return self.environment.from_string(tree)  # type: ignore[arg-type]
+    @staticmethod
+    def _padded(page: PageSource) -> str:
+        """Return the body padded with blank lines, so Jinja's line numbers are the file's."""
+        return "\n" * (page.body_line - 1) + page.body
 
     def _check_references(self, tree: jinja2.nodes.Template, page: PageSource) -> None:
         """Fail on an unknown figure, chart or page, naming its line, before anything renders."""

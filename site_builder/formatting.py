@@ -96,3 +96,21 @@ def ratio_words(share: float) -> str:
     if nearest in _NAMED_FRACTIONS:
         return qualifier + _NAMED_FRACTIONS[nearest]
     return f"{qualifier}{number_words(nearest.numerator)} in {number_words(nearest.denominator)}"
+
+
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+
+
+def parse_ratio(phrase: str) -> float | None:
+    """Return the share a phrase names ('one in 10', 'a fifth', 'half'), or None if it names none."""
+    words = phrase.strip().lower()
+    for fraction, name in _NAMED_FRACTIONS.items():
+        if words == name:
+            return float(fraction)
+    parts = words.split()
+    if len(parts) == 3 and parts[1] == "in":
+        numerator = _NUMBER_WORDS.get(parts[0]) or (int(parts[0]) if parts[0].isdigit() else None)
+        denominator = _NUMBER_WORDS.get(parts[2]) or (int(parts[2].replace(",", "")) if parts[2].replace(",", "").isdigit() else None)
+        if numerator and denominator:
+            return numerator / denominator
+    return None

@@ -9,6 +9,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from .claims import ClaimResult
 from .errors import TemplateError
 from .figures import Figures, ServiceFigures
 from .formatting import format_date
@@ -65,6 +66,7 @@ class PageContext:
     charts: dict[str, RenderedChart] = field(repr=False)
     services: tuple[ServiceFigures, ...] = ()
     service: ServiceFigures | None = None
+    claims: tuple[ClaimResult, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
     def url(self, output: str) -> str:

@@ -1,0 +1,253 @@
+"""Check the prose's claims ("more than 12,800", "just over a fifth", "the most") against the figures.
+
+A claim is written in content next to the sentence that makes it:
+
+    {{ claim("calls_answered_total", "more than", 12800, source="hsj") }}
+
+It prints the claim's own words, and the build checks it. Several figures may be named
+(as a list) when the answer depends on an assumption: the claim then holds outright if it
+holds for all of them, holds only under an assumption if it holds for some, and fails the
+build if it holds for none.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal
+
+import jinja2.nodes
+
+from .errors import ClaimError, ContentError
+from .figures import Figure, Figures
+from .formatting import format_number, parse_ratio
+
+# Comparison -> (number of expected values, whether it takes a tolerance or band).
+COMPARISONS: dict[str, int] = {
+    "more than": 1,
+    "fewer than": 1,
+    "less than": 1,
+    "at least": 1,
+    "at most": 1,
+    "exactly": 1,
+    "about": 1,
+    "just over": 1,
+    "just under": 1,
+    "between": 2,
+    "the most": 0,
+    "the second most": 0,
+    "the least": 0,
+}
+DEFAULT_TOLERANCE = 0.1  # "about": within 10% of the stated value
+DEFAULT_BAND = 0.1  # "just over/under": beyond the stated value by at most 10% of it
+OPTIONS = {"source", "tolerance", "band", "text"}
+
+Verdict = Literal["holds", "holds under an assumption", "does not hold"]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One checkable claim, where it is written and what it says."""
+
+    id: str
+    figures: tuple[str, ...]
+    comparison: str
+    expected: tuple[float | str, ...]
+    source: str
+    path: Path
+    line: int
+    sentence: str
+    tolerance: float
+    text: str
+
+    @property
+    def phrase(self) -> str:
+        """Return the claim in words, as the page prints it."""
+        if self.text:
+            return self.text
+        values = [_show(value) for value in self.expected]
+        if self.comparison == "between":
+            return f"between {values[0]} and {values[1]}"
+        if self.comparison == "exactly":
+            return values[0]
+        return " ".join([self.comparison, *values])
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """A claim with the computed values and the verdict."""
+
+    claim: Claim
+    values: tuple[tuple[Figure, bool], ...]
+    verdict: Verdict
+
+    @property
+    def explanation(self) -> str:
+        """Return the check in plain words."""
+        parts = []
+        for figure, holds in self.values:
+            words = f"{figure.label}: {_value_text(figure)}, so the claim {'holds' if holds else 'does not hold'}"
+            if figure.assumption and len(self.values) > 1:
+                words += f" (assuming {figure.assumption})"
+            parts.append(words)
+        return "; ".join(parts) + "."
+
+
+def _show(value: float | str) -> str:
+    if isinstance(value, str):
+        return value
+    return format_number(value, 0 if float(value).is_integer() else 1)
+
+
+def _value_text(figure: Figure) -> str:
+    if figure.kind == "share" and isinstance(figure.value, float):
+        return format_number(figure.value * 100, 1) + "%"
+    return figure.digits
+
+
+def extract_claims(tree: jinja2.nodes.Template, path: Path, lines: list[str]) -> list[Claim]:
+    """Return the claims a page's template makes, with their lines; arguments must be plain values."""
+    claims = []
+    for call in tree.find_all(jinja2.nodes.Call):
+        if not (isinstance(call.node, jinja2.nodes.Name) and call.node.name == "claim"):
+            continue
+        line = call.lineno
+        try:
+            args = [_constant(arg) for arg in call.args]
+            options = {kw.key: _constant(kw.value) for kw in call.kwargs}
+        except ValueError as error:
+            raise ContentError(f"claim arguments must be plain values: {error}", path, line) from None
+        if len(args) < 2:
+            raise ContentError("a claim needs a figure and a comparison, e.g. claim(\"calls_answered_total\", \"more than\", 12800)", path, line)
+        figures = tuple(args[0]) if isinstance(args[0], list) else (str(args[0]),)
+        comparison = str(args[1])
+        expected = tuple(args[2:])
+        if comparison not in COMPARISONS:
+            raise ContentError(f"unknown comparison '{comparison}' in a claim", path, line, hint=f"use one of: {', '.join(COMPARISONS)}")
+        if len(expected) != COMPARISONS[comparison]:
+            raise ContentError(f"'{comparison}' needs {COMPARISONS[comparison]} value(s), got {len(expected)}", path, line)
+        unknown = sorted(set(options) - OPTIONS)
+        if unknown:
+            raise ContentError(f"unknown claim option '{unknown[0]}'", path, line, hint=f"options: {', '.join(sorted(OPTIONS))}")
+        if not options.get("source"):
+            raise ContentError("a claim must name its source, e.g. source=\"hsj\"", path, line)
+        for value in expected:
+            if isinstance(value, str) and parse_ratio(value) is None:
+                raise ContentError(f"'{value}' is neither a number nor a ratio such as 'one in 10' or 'a fifth'", path, line)
+        tolerance = float(options.get("tolerance", options.get("band", DEFAULT_TOLERANCE if comparison == "about" else DEFAULT_BAND)))
+        occurrence = sum(1 for earlier in claims if earlier.line == line)
+        claim = Claim(
+                id=f"claim-{path.stem}-{len(claims) + 1}",
+                figures=figures,
+                comparison=comparison,
+                expected=expected,
+                source=str(options["source"]),
+                path=path,
+                line=line,
+                sentence="",
+                tolerance=tolerance,
+                text=str(options.get("text", "")),
+            )
+        claims.append(replace(claim, sentence=_sentence(lines, line, occurrence, claim.phrase)))
+    return claims
+
+
+def _constant(node: jinja2.nodes.Node) -> object:
+    if isinstance(node, jinja2.nodes.Const):
+        return node.value
+    if isinstance(node, jinja2.nodes.List) and all(isinstance(item, jinja2.nodes.Const) for item in node.items):
+        return [item.value for item in node.items]  # type: ignore[attr-defined]
+    raise ValueError(f"{type(node).__name__} is not a plain value")
+
+
+_EXPRESSION = re.compile(r"\{\{\s*(.*?)\s*\}\}")
+_CLAIM_TEXT = re.compile(r"""text=["']([^"']*)["']""")
+
+
+def _sentence(lines: list[str], line: int, occurrence: int, phrase: str) -> str:
+    """Return the sentence around the claim: the claim in «», other expressions in brackets."""
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    seen = -1
+    marker = "\x00"
+
+    def substitute(match: re.Match[str]) -> str:
+        nonlocal seen
+        expression = match.group(1)
+        if expression.startswith("claim("):
+            seen += 1
+            if seen == occurrence:
+                return marker
+            named = _CLAIM_TEXT.search(expression)
+            return f"[{named.group(1)}]" if named else "[claim]"
+        return f"[{expression}]"
+
+    text = _EXPRESSION.sub(substitute, text)
+    sentences = re.split(r"(?<=[.!?])\s+", text.strip())
+    chosen = next((s for s in sentences if marker in s), text.strip())
+    return chosen.replace(marker, f"«{phrase}»")
+
+
+def check_claims(claims: list[Claim], figures: Figures, source_ids: set[str]) -> list[ClaimResult]:
+    """Return each claim's verdict; fail the build if any claim holds under no assumption."""
+    results = []
+    for claim in claims:
+        if claim.source not in source_ids:
+            raise ContentError(f"claim names an unknown source '{claim.source}'", claim.path, claim.line, hint=f"sources: {', '.join(sorted(source_ids))}")
+        values = []
+        for name in claim.figures:
+            if name not in figures:
+                raise ContentError(f"claim refers to unknown figure '{name}'", claim.path, claim.line)
+            values.append((figures[name], _holds(claim, figures, name)))
+        held = [holds for _, holds in values]
+        verdict: Verdict = "holds" if all(held) else ("holds under an assumption" if any(held) else "does not hold")
+        if verdict == "holds" and any(figure.assumption for figure, _ in values):
+            verdict = "holds under an assumption"
+        result = ClaimResult(claim, tuple(values), verdict)
+        if verdict == "does not hold":
+            raise ClaimError(
+                f'the claim "{claim.phrase}" does not hold in the sentence "{claim.sentence}": {result.explanation}',
+                claim.path,
+                claim.line,
+                hint="correct the sentence, or the data if it is wrong",
+            )
+        results.append(result)
+    return results
+
+
+def _holds(claim: Claim, figures: Figures, name: str) -> bool:
+    figure = figures[name]
+    if claim.comparison in ("the most", "the second most", "the least"):
+        return _rank_holds(claim.comparison, figures, name)
+    if not isinstance(figure.value, int | float):
+        raise ContentError(f"claim compares figure '{name}', which is not a number", claim.path, claim.line)
+    value = float(figure.value)
+    expected = [parse_ratio(e) if isinstance(e, str) else float(e) for e in claim.expected]
+    target = expected[0] if expected else 0.0
+    assert target is not None
+    band = claim.tolerance * abs(target)
+    checks = {
+        "more than": lambda: value > target,
+        "fewer than": lambda: value < target,
+        "less than": lambda: value < target,
+        "at least": lambda: value >= target,
+        "at most": lambda: value <= target,
+        "exactly": lambda: value == target,
+        "about": lambda: abs(value - target) <= band,
+        "just over": lambda: target < value <= target + band,
+        "just under": lambda: target - band <= value < target,
+        "between": lambda: bool(expected[0] is not None and expected[1] is not None and expected[0] <= value <= expected[1]),
+    }
+    return bool(checks[claim.comparison]())
+
+
+def _rank_holds(comparison: str, figures: Figures, name: str) -> bool:
+    """Rank a per-service figure ('calls_answered.SWASFT') among its siblings."""
+    prefix = name.split(".", 1)[0] + "."
+    siblings = sorted(
+        (float(f.value) for n, f in figures.items() if n.startswith(prefix) and isinstance(f.value, int | float)),
+        reverse=comparison != "the least",
+    )
+    value = figures[name].value
+    position = {"the most": 0, "the least": 0, "the second most": 1}[comparison]
+    return len(siblings) > position and value == siblings[position] and (position == 0 or siblings[0] != value)
