@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test check lint bench serve snapshots clean help
+.PHONY: site test check bench serve snapshots clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -29,3 +29,6 @@ check: $(STAMP)  ## lint, type-check and test, as CI does
 
 clean:  ## remove the built site, the cache and the environment
 	rm -rf _site .cache $(VENV)
+
+snapshots: $(STAMP)  ## regenerate the golden site summary after a deliberate change
+	UPDATE_SNAPSHOTS=1 $(BIN)/python -m pytest -q tests/test_build.py -k golden

@@ -118,7 +118,6 @@ def _content_pages(prepared: list[PreparedPage], content: ContentRenderer, figur
         claims = iter(item.claims)
         context = {
             "fig": FigureNamespace(figures, root),
-            "chart": lambda chart_id: Markup(f'\n<div data-chart="{chart_id}"></div>\n'),
             "claim": lambda *args, claims=claims, root=root, **options: _claim_link(next(claims), root),
             "url": lambda name, root=root: root + content.page_outputs[name],
             "root": root,

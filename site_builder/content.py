@@ -51,6 +51,11 @@ ALLOWED_ATTRIBUTES = {
 CHART_SLOT = re.compile(r'<div data-chart="([a-z0-9-]+)"></div>')
 
 
+def chart_slot(chart_id: str) -> Markup:
+    """Return the block `{{ chart("id") }}` leaves in the prose, filled with the chart after sanitising."""
+    return Markup(f'\n<div data-chart="{chart_id}"></div>\n')
+
+
 @dataclass(frozen=True)
 class PageSource:
     """A Markdown page before rendering: its front matter and its body."""
@@ -179,7 +184,7 @@ class ContentRenderer:
         """Return the page body as safe HTML and the ids of the charts it shows, in order."""
         page, template = prepared.source, prepared.template
         try:
-            text = template.render(**context)
+            text = template.render(chart=chart_slot, **context)
         except ContentError:
             raise
         except jinja2.TemplateError as error:

@@ -1,0 +1,66 @@
+"""The command line: help on every command, exit codes, and messages without tracebacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from site_builder.cli import main
+
+COMMANDS = ["build", "check"]
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "site_builder.cli", *args], capture_output=True, text=True, cwd=cwd, check=False)
+
+
+def test_top_level_help_lists_the_commands() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    for command in COMMANDS:
+        assert command in result.stdout
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command: str) -> None:
+    result = run(command, "--help")
+    assert result.returncode == 0
+    assert "--root" in result.stdout
+
+
+def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert "usage" in capsys.readouterr().out
+
+
+def test_build_outside_a_project_says_where_to_run_it(tmp_path: Path) -> None:
+    result = run("build", "--root", str(tmp_path))
+    assert result.returncode == 1
+    assert "site.yml" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    result = run("build", "--root", str(tmp_path), "--debug")
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr
+
+
+def test_build_then_check_succeeds(project_copy: Path) -> None:
+    assert run("build", "--root", str(project_copy), "-q").returncode == 0
+    result = run("check", "--root", str(project_copy))
+    assert result.returncode == 0, result.stderr
+
+
+def test_check_reports_a_broken_link_with_file_and_line(project_copy: Path) -> None:
+    assert run("build", "--root", str(project_copy), "-q").returncode == 0
+    page = project_copy / "_site" / "methodology" / "index.html"
+    lines = page.read_text(encoding="utf-8").splitlines()
+    lines.insert(20, '<a href="../nowhere/index.html">broken</a>')
+    page.write_text("\n".join(lines), encoding="utf-8")
+    result = run("check", "--root", str(project_copy))
+    assert result.returncode == 1
+    assert "_site/methodology/index.html, line 21" in result.stderr
+    assert "nowhere/index.html" in result.stderr

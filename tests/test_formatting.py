@@ -1,0 +1,50 @@
+"""House style: the formatters' contract, checked on chosen inputs."""
+
+import datetime as dt
+
+import pytest
+
+from site_builder.formatting import format_count, format_date, format_number, format_share, ordinal, parse_ratio, ratio_words
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(12823, "12,823"), (0, "0"), (7, "seven"), (10, "10"), (1_000_000, "1,000,000"), (9.5, "10"), (2.5, "three")],
+)
+def test_format_count_uses_separators_and_words_below_ten(value: float, expected: str) -> None:
+    assert format_count(value) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [(0.2079, "21%"), (0.0853, "8.5%"), (0, "0%"), (1, "100%"), (0.0996, "10%")])
+def test_format_share_rounds_to_whole_percent_above_ten(value: float, expected: str) -> None:
+    assert format_share(value) == expected
+
+
+def test_format_number_with_decimals() -> None:
+    assert format_number(47.416, 1) == "47.4"
+
+
+@pytest.mark.parametrize(
+    ("share", "expected"),
+    [(0.112, "about one in nine"), (0.2, "a fifth"), (0.5, "half"), (0.41, "about two in five"), (0.085, "about one in 12"), (0.75, "three quarters")],
+)
+def test_ratio_words(share: float, expected: str) -> None:
+    assert ratio_words(share) == expected
+
+
+@pytest.mark.parametrize(("phrase", "share"), [("one in 10", 0.1), ("one in ten", 0.1), ("a fifth", 0.2), ("half", 0.5), ("two in five", 0.4)])
+def test_parse_ratio(phrase: str, share: float) -> None:
+    assert parse_ratio(phrase) == pytest.approx(share)
+
+
+def test_parse_ratio_rejects_other_words() -> None:
+    assert parse_ratio("lots") is None
+
+
+def test_format_date_is_british() -> None:
+    assert format_date(dt.date(2020, 12, 30)) == "30 December 2020"
+
+
+@pytest.mark.parametrize(("rank", "expected"), [(1, "first"), (2, "second"), (11, "11th"), (12, "12th"), (21, "21st"), (22, "22nd"), (113, "113th")])
+def test_ordinal(rank: int, expected: str) -> None:
+    assert ordinal(rank) == expected
