@@ -12,16 +12,18 @@ from pathlib import Path
 from markupsafe import Markup
 
 from . import __version__
+from .cards import CARD_HEIGHT, CARD_WIDTH, Card, render_cards
 from .charts import build_charts, chart_ids, service_chart_id
 from .claims import Claim, ClaimResult, check_claims
 from .config import Config
 from .content import ContentRenderer, PageSource, PreparedPage, read_pages
 from .data import load_dataset
+from .embed import EMBED_FOLDER, Embed, iframe_snippet, oembed, plan_embeds, png_size
 from .errors import ContentError
 from .figures import Figures, compute_figures
 from .markup import FigureNamespace
 from .model import Dataset
-from .render import NavLink, Page, PageContext, PageRenderer, SiteInfo, root_for, service_output
+from .render import NavLink, Page, PageContext, PageRenderer, SiteInfo, Social, root_for, service_output
 from .renderer import ChartCache, RenderedChart, render_charts
 from .writer import SiteFiles, Writer
 
@@ -76,10 +78,14 @@ def build(config: Config, writer: Writer, *, cache_dir: Path | None = None, prog
     prepared = [content.prepare(source) for source in sources]
     claims = check_claims([c for p in prepared for c in p.claims], figures, set(dataset.sources))
     _report_claims(claims, progress)
-    pages = _content_pages(prepared, content, figures, rendered, renderer) + _service_pages(figures)
+    sharing = Sharing(renderer, rendered, config.base_url)
+    pages = _content_pages(prepared, content, figures, sharing) + _service_pages(figures)
     _check_unique_outputs(pages)
     lap("content")
-    files = _render_pages(pages, site, figures, dataset, rendered, renderer, claims)
+    cards = _cards(pages, figures, site)
+    files = _render_pages(pages, site, figures, dataset, sharing, claims, cards)
+    files.update(render_cards(list(cards.values()), cache_dir))
+    files.update(_embed_files(pages, site, sharing, cards))
     files.update(_chart_files(rendered))
     files.update(_data_files(dataset))
     files.update(_asset_files(config.templates_dir / ASSETS))
@@ -108,8 +114,33 @@ def _claim_link(claim: Claim, root: str) -> Markup:
     return Markup('<a class="claim" href="{}#{}">{}</a>').format(root + METHODOLOGY, claim.id, claim.phrase)
 
 
-def _content_pages(prepared: list[PreparedPage], content: ContentRenderer, figures: Figures,
-                   rendered: dict[str, RenderedChart], renderer: PageRenderer) -> list[Page]:
+class Sharing:
+    """Draw chart blocks with their share panel, and the embed pages and snippets behind it."""
+
+    def __init__(self, renderer: PageRenderer, rendered: dict[str, RenderedChart], base_url: str) -> None:
+        self.renderer = renderer
+        self.rendered = rendered
+        self.base_url = base_url
+
+    def embed(self, chart_id: str, story_output: str = "") -> Embed:
+        """Return the embed of one chart."""
+        return plan_embeds(self.rendered, {chart_id: story_output})[0]
+
+    def address(self, path: str, root: str) -> str:
+        """Return a link to a site path: absolute when the site's address is known, else relative."""
+        return (self.base_url or root) + path
+
+    def chart_block(self, chart_id: str, root: str) -> Markup:
+        """Return a chart's figure block with its share panel, for a page at `root`."""
+        embed = self.embed(chart_id)
+        share = self.renderer.render(
+            "_share.html", embed=embed, root=root, snippet=iframe_snippet(embed, self.address(embed.output, root)),
+            script_src=self.address(f"{ASSETS}/embed.js", root),
+        )
+        return Markup(self.renderer.render_chart(self.rendered[chart_id], root, share))
+
+
+def _content_pages(prepared: list[PreparedPage], content: ContentRenderer, figures: Figures, sharing: Sharing) -> list[Page]:
     pages = []
     for item in prepared:
         source = item.source
@@ -123,7 +154,7 @@ def _content_pages(prepared: list[PreparedPage], content: ContentRenderer, figur
             "root": root,
             "service_url": lambda code, root=root: root + service_output(code),
         }
-        body, chart_list = content.render(item, context, lambda chart_id, root=root: renderer.render_chart(rendered[chart_id], root))
+        body, chart_list = content.render(item, context, lambda chart_id, root=root: sharing.chart_block(chart_id, root))
         pages.append(Page(source.output, source.title, source.description, source.template, source.path, body,
                           tuple(chart_list), None, source.nav_title, source.nav_order))
     return pages
@@ -163,7 +194,7 @@ def _navigation(pages: list[Page]) -> tuple[NavLink, ...]:
 
 
 def _render_pages(pages: list[Page], site: SiteInfo, figures: Figures, dataset: Dataset,
-                  rendered: dict[str, RenderedChart], renderer: PageRenderer, claims: list[ClaimResult]) -> SiteFiles:
+                  sharing: Sharing, claims: list[ClaimResult], cards: dict[str, Card]) -> SiteFiles:
     nav = _navigation(pages)
     files: SiteFiles = {}
     for page in pages:
@@ -171,14 +202,64 @@ def _render_pages(pages: list[Page], site: SiteInfo, figures: Figures, dataset: 
         service = None
         if page.service_code and page.service_code != figures.recipient.code:
             service = figures.service(page.service_code)
-        chart_blocks = {chart_id: Markup(renderer.render_chart(rendered[chart_id], root)) for chart_id in page.charts
-                        if page.source is None}
+        chart_blocks = {chart_id: sharing.chart_block(chart_id, root) for chart_id in page.charts if page.source is None}
         context = PageContext(
             site=site, page=page, root=root, nav=nav, fig=FigureNamespace(figures, root), figures=figures, dataset=dataset,
-            charts=rendered, services=figures.services, service=service, claims=tuple(claims),
+            charts=sharing.rendered, services=figures.services, service=service, claims=tuple(claims),
+            social=_page_social(page, site, cards.get(page.output) or cards["index.html"], sharing, root),
             extra={"chart_blocks": chart_blocks},
         )
-        files[page.output] = renderer.render_page(context).encode("utf-8")
+        files[page.output] = sharing.renderer.render_page(context).encode("utf-8")
+    return files
+
+
+def _cards(pages: list[Page], figures: Figures, site: SiteInfo) -> dict[str, Card]:
+    """Return the social card of the home page and of each service page, by page output."""
+    total = figures["calls_answered_total"]
+    period = f"From {figures['date_period_start'].text}"
+    cards = {"index.html": Card("home", period, total.digits, "999 calls to London answered by other UK ambulance services", site.title)}
+    for service in figures.services:
+        cards[service_output(service.code)] = Card(
+            service.slug, service.name, service.calls_answered.digits, f"of London's 999 calls answered, {service.rank_text} of {figures['helper_services'].digits}", site.title
+        )
+    recipient = figures.recipient
+    cards[service_output(recipient.code)] = Card(recipient.slug, recipient.name, total.digits, "of its 999 calls answered by other services", site.title)
+    return {output: card for output, card in cards.items() if any(p.output == output for p in pages)}
+
+
+def _page_social(page: Page, site: SiteInfo, card: Card, sharing: Sharing, root: str) -> Social:
+    return Social(
+        type="article",
+        title=page.title,
+        description=page.description,
+        url=sharing.base_url + page.output if sharing.base_url else "",
+        image=sharing.address(card.output, root),
+        image_width=CARD_WIDTH,
+        image_height=CARD_HEIGHT,
+        image_alt=f"{card.kicker}: {card.number} {card.label}",
+    )
+
+
+def _embed_files(pages: list[Page], site: SiteInfo, sharing: Sharing, cards: dict[str, Card]) -> SiteFiles:
+    """Return each shown chart's embed page and oEmbed JSON."""
+    chart_pages: dict[str, str] = {}
+    for page in pages:
+        for chart_id in page.charts:
+            chart_pages.setdefault(chart_id, page.output)
+    files: SiteFiles = {}
+    for embed in plan_embeds(sharing.rendered, chart_pages):
+        root = root_for(embed.output)
+        rendered = sharing.rendered[embed.chart_id]
+        png = f"{CHART_FOLDER}/{embed.chart_id}.png"
+        social = Social("website", embed.title, rendered.chart.description, sharing.base_url + embed.output if sharing.base_url else "",
+                        sharing.address(png, root), *png_size(rendered.png), rendered.chart.description)
+        html = sharing.renderer.render(
+            "embed.html", site=site, embed=embed, chart=rendered.chart, root=root, social=social,
+            chart_block=Markup(sharing.renderer.render_chart(rendered, root)),
+        )
+        files[embed.output] = html.encode("utf-8")
+        in_folder = "" if not sharing.base_url else sharing.base_url + f"{EMBED_FOLDER}/{embed.chart_id}/"
+        files[embed.oembed_output] = oembed(embed, site.title, in_folder + "index.html", (sharing.base_url or root) + png, png_size(rendered.png))
     return files
 
 

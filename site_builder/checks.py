@@ -58,9 +58,8 @@ class _Scanner(HTMLParser):
             self._svg_depth += 1
         if tag == "title" and self._svg_depth == 0:
             self._in_title, self._title, self._title_line = True, "", line
-        if tag == "img" and not values.get("alt", "").strip() and values.get("role") != "presentation":
-            if "alt" not in values:
-                self.scan.images_without_alt.append(line)
+        if tag == "img" and not values.get("alt", "").strip() and values.get("role") != "presentation" and "alt" not in values:
+            self.scan.images_without_alt.append(line)
         for name, value in values.items():
             if name in ("href", "src", "data") or (name == "xlink:href"):
                 fetches = (tag, name) in _FETCHING or (tag == "link" and values.get("rel") != "canonical")

@@ -26,6 +26,7 @@ class Config:
     content_dir: Path
     templates_dir: Path
     output_dir: Path
+    base_url: str = ""  # where the site will be published, for embed snippets and social cards; optional
 
     @property
     def data_dir(self) -> Path:
@@ -56,10 +57,13 @@ def load_config(root: Path, output: Path | None = None) -> Config:
     for key in _REQUIRED:
         if not isinstance(raw.get(key), str) or not raw[key].strip():
             raise ConfigError(f"key '{key}' must be a non-empty text", path, column=key)
-    known = {"title", "description", "publisher", "language", "recipient", "data", "content", "templates", "output"}
+    known = {"title", "description", "publisher", "language", "recipient", "data", "content", "templates", "output", "base_url"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise ConfigError(f"unknown key '{unknown[0]}'", path, column=unknown[0], hint=f"known keys: {', '.join(sorted(known))}")
+    base_url = str(raw.get("base_url") or "")
+    if base_url and (not base_url.startswith(("https://", "http://")) or not base_url.endswith("/")):
+        raise ConfigError(f"'base_url' must be an http(s) address ending in '/', not {base_url!r}", path, column="base_url")
     return Config(
         root=root,
         title=raw["title"],
@@ -71,4 +75,5 @@ def load_config(root: Path, output: Path | None = None) -> Config:
         content_dir=root / str(raw.get("content", "content")),
         templates_dir=root / str(raw.get("templates", "templates")),
         output_dir=output if output is not None else root / str(raw.get("output", "_site")),
+        base_url=base_url,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,10 +32,8 @@ class BuildError(Exception):
         if self.path is not None:
             path = Path(self.path)
             if root is not None:
-                try:
+                with contextlib.suppress(ValueError):
                     path = path.resolve().relative_to(root.resolve())
-                except ValueError:
-                    pass
             parts.append(path.as_posix())
         if self.line is not None:
             parts.append(f"line {self.line}")

@@ -86,10 +86,7 @@ def ratio_words(share: float) -> str:
         return "none"
     if share >= 1:
         return "all"
-    if share < 0.25:
-        nearest = Fraction(1, round_half_up(1 / share))
-    else:
-        nearest = Fraction(share).limit_denominator(5)
+    nearest = Fraction(1, round_half_up(1 / share)) if share < 0.25 else Fraction(share).limit_denominator(5)
     qualifier = "" if abs(float(nearest) - share) < 1e-9 else "about "
     if nearest == 1:
         return "almost all"

@@ -29,6 +29,20 @@ class SiteInfo:
 
 
 @dataclass(frozen=True)
+class Social:
+    """Open Graph and Twitter card details for one page."""
+
+    type: str
+    title: str
+    description: str
+    url: str
+    image: str
+    image_width: int
+    image_height: int
+    image_alt: str
+
+
+@dataclass(frozen=True)
 class NavLink:
     """One entry of the site navigation."""
 
@@ -67,6 +81,7 @@ class PageContext:
     services: tuple[ServiceFigures, ...] = ()
     service: ServiceFigures | None = None
     claims: tuple[ClaimResult, ...] = ()
+    social: Social | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def url(self, output: str) -> str:
@@ -133,9 +148,9 @@ class PageRenderer:
         """Render a page with its template."""
         return self.render(context.page.template, ctx=context, **_attributes(context))
 
-    def render_chart(self, chart: RenderedChart, root: str) -> str:
-        """Render the figure block for one chart (SVG, caption, source, data table)."""
-        return self.render("_chart.html", chart=chart.chart, rendered=chart, root=root)
+    def render_chart(self, chart: RenderedChart, root: str, share: str = "") -> str:
+        """Render the figure block for one chart (SVG, caption, source, data table, share panel)."""
+        return self.render("_chart.html", chart=chart.chart, rendered=chart, root=root, share=Markup(share))
 
 
 def _attributes(context: PageContext) -> dict[str, Any]:
