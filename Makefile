@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test check bench serve snapshots clean help
+.PHONY: site test check bench serve snapshots export clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -27,8 +27,11 @@ check: $(STAMP)  ## lint, type-check and test, as CI does
 	$(BIN)/mypy site_builder
 	$(BIN)/python -m pytest
 
+export: $(STAMP)  ## write the story as one self-contained file, _export/story.html
+	$(BIN)/site-builder export --single-file _export/story.html
+
 clean:  ## remove the built site, the cache and the environment
-	rm -rf _site .cache $(VENV)
+	rm -rf _site _export .cache $(VENV)
 
 snapshots: $(STAMP)  ## regenerate the golden site summary after a deliberate change
 	UPDATE_SNAPSHOTS=1 $(BIN)/python -m pytest -q tests/test_build.py -k golden

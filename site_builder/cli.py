@@ -62,6 +62,13 @@ def _parser() -> argparse.ArgumentParser:
                                             "text, titles are unique, and nothing is loaded from another host.")
     check.add_argument("--out", help="built site to check (default: the output folder in site.yml)")
     check.set_defaults(handler=_check)
+
+    export = commands.add_parser("export", parents=[common], help="export the story as one self-contained HTML file",
+                                 description="Build the site in memory and write the explainer as a single HTML file with its styles, "
+                                             "charts and data inlined, which opens offline from file:// with nothing else beside it.")
+    export.add_argument("--single-file", required=True, metavar="OUT.html", help="the HTML file to write")
+    export.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    export.set_defaults(handler=_export)
     return parser
 
 
@@ -85,6 +92,26 @@ def _build(args: argparse.Namespace, root: Path) -> int:
         elapsed = time.perf_counter() - started
         print(f"Built {len(result.pages)} pages and {len(result.files)} files in {elapsed:.2f} s "
               f"(charts: {result.cache_misses} rendered, {result.cache_hits} from cache).")
+    return 0
+
+
+def _export(args: argparse.Namespace, root: Path) -> int:
+    from .build import build
+    from .config import load_config
+    from .export import export_single_file
+    from .writer import MemoryWriter
+
+    config = load_config(root)
+    writer = MemoryWriter()
+    build(config, writer, cache_dir=root / CACHE_FOLDER)
+    html = export_single_file(writer.files)
+    target = Path(args.single_file)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.partial")
+    temporary.write_text(html, encoding="utf-8")
+    temporary.replace(target)
+    if not args.quiet:
+        print(f"Wrote {target} ({len(html.encode('utf-8')) / 1024:.0f} KB), one file with everything inlined.")
     return 0
 
 
