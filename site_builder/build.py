@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,6 +111,23 @@ def _report_claims(results: list[ClaimResult], progress: Progress) -> None:
         progress(f"  note: {claim.path.name}, line {claim.line}: \"{claim.phrase}\" {result.verdict}: {result.explanation}")
 
 
+def _page_link(outputs: dict[str, str], root: str, name: str) -> str:
+    return root + outputs[name]
+
+
+def _service_link(root: str, code: str) -> str:
+    return root + service_output(code)
+
+
+def _chart_block(sharing: Sharing, root: str, chart_id: str) -> str:
+    return sharing.chart_block(chart_id, root)
+
+
+def _next_claim_link(claims: Iterator[Claim], root: str, *_: object, **__: object) -> Markup:
+    """Print the next claim of the page (claims print in document order; the build checked them)."""
+    return _claim_link(next(claims), root)
+
+
 def _claim_link(claim: Claim, root: str) -> Markup:
     return Markup('<a class="claim" href="{}#{}">{}</a>').format(root + METHODOLOGY, claim.id, claim.phrase)
 
@@ -149,12 +167,12 @@ def _content_pages(prepared: list[PreparedPage], content: ContentRenderer, figur
         claims = iter(item.claims)
         context = {
             "fig": FigureNamespace(figures, root),
-            "claim": lambda *args, claims=claims, root=root, **options: _claim_link(next(claims), root),
-            "url": lambda name, root=root: root + content.page_outputs[name],
+            "claim": functools.partial(_next_claim_link, claims, root),
+            "url": functools.partial(_page_link, content.page_outputs, root),
             "root": root,
-            "service_url": lambda code, root=root: root + service_output(code),
+            "service_url": functools.partial(_service_link, root),
         }
-        body, chart_list = content.render(item, context, lambda chart_id, root=root: sharing.chart_block(chart_id, root))
+        body, chart_list = content.render(item, context, functools.partial(_chart_block, sharing, root))
         pages.append(Page(source.output, source.title, source.description, source.template, source.path, body,
                           tuple(chart_list), None, source.nav_title, source.nav_order))
     return pages

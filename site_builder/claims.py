@@ -108,7 +108,7 @@ def _value_text(figure: Figure) -> str:
 
 def extract_claims(tree: jinja2.nodes.Template, path: Path, lines: list[str]) -> list[Claim]:
     """Return the claims a page's template makes, with their lines; arguments must be plain values."""
-    claims = []
+    claims: list[Claim] = []
     for call in tree.find_all(jinja2.nodes.Call):
         if not (isinstance(call.node, jinja2.nodes.Name) and call.node.name == "claim"):
             continue
@@ -120,9 +120,11 @@ def extract_claims(tree: jinja2.nodes.Template, path: Path, lines: list[str]) ->
             raise ContentError(f"claim arguments must be plain values: {error}", path, line) from None
         if len(args) < 2:
             raise ContentError("a claim needs a figure and a comparison, e.g. claim(\"calls_answered_total\", \"more than\", 12800)", path, line)
-        figures = tuple(args[0]) if isinstance(args[0], list) else (str(args[0]),)
+        figures = tuple(str(name) for name in args[0]) if isinstance(args[0], list) else (str(args[0]),)
         comparison = str(args[1])
-        expected = tuple(args[2:])
+        if any(isinstance(value, bool) or not isinstance(value, int | float | str) for value in args[2:]):
+            raise ContentError("a claim's values must be numbers or ratio phrases", path, line)
+        expected: tuple[float | str, ...] = tuple(value if isinstance(value, str) else float(value) for value in args[2:])  # type: ignore[arg-type]
         if comparison not in COMPARISONS:
             raise ContentError(f"unknown comparison '{comparison}' in a claim", path, line, hint=f"use one of: {', '.join(COMPARISONS)}")
         if len(expected) != COMPARISONS[comparison]:
@@ -135,8 +137,11 @@ def extract_claims(tree: jinja2.nodes.Template, path: Path, lines: list[str]) ->
         for value in expected:
             if isinstance(value, str) and parse_ratio(value) is None:
                 raise ContentError(f"'{value}' is neither a number nor a ratio such as 'one in 10' or 'a fifth'", path, line)
-        tolerance = float(options.get("tolerance", options.get("band", DEFAULT_TOLERANCE if comparison == "about" else DEFAULT_BAND)))
-        occurrence = sum(1 for earlier in claims if earlier.line == line)
+        margin = options.get("tolerance", options.get("band", DEFAULT_TOLERANCE if comparison == "about" else DEFAULT_BAND))
+        if isinstance(margin, bool) or not isinstance(margin, int | float) or margin < 0:
+            raise ContentError(f"a claim's tolerance or band must be a number such as 0.1, not {margin!r}", path, line)
+        tolerance = float(margin)
+        occurrence = sum(earlier.line == line for earlier in claims)
         claim = Claim(
                 id=f"claim-{path.stem}-{len(claims) + 1}",
                 figures=figures,

@@ -210,12 +210,12 @@ class ContentRenderer:
     def _check_references(self, tree: jinja2.nodes.Template, page: PageSource) -> None:
         """Fail on an unknown figure, chart or page, naming its line, before anything renders."""
         for node in tree.find_all((jinja2.nodes.Getattr, jinja2.nodes.Getitem)):
-            target = node.node
+            target = getattr(node, "node", None)
             if not (isinstance(target, jinja2.nodes.Name) and target.name == "fig"):
                 continue
             if isinstance(node, jinja2.nodes.Getattr):
                 name = node.attr
-            elif isinstance(node.arg, jinja2.nodes.Const):
+            elif isinstance(node, jinja2.nodes.Getitem) and isinstance(node.arg, jinja2.nodes.Const):
                 name = str(node.arg.value)
             else:
                 continue

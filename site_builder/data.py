@@ -32,7 +32,7 @@ _TYPE_WORDS = {
 def load_dataset(datapackage: Path, recipient: str) -> Dataset:
     """Read, validate and return everything the data package describes."""
     descriptor = _read_descriptor(datapackage)
-    resources = {r.get("name"): r for r in descriptor.get("resources", []) if isinstance(r, dict)}
+    resources: dict[str, dict[str, Any]] = {str(r.get("name")): r for r in descriptor.get("resources", []) if isinstance(r, dict)}
     for name in REQUIRED_TABLES:
         if name not in resources:
             raise DataError(f"the data package has no resource named '{name}'", datapackage, hint="every table the story uses must be described")
@@ -97,13 +97,13 @@ def _validate_with_frictionless(datapackage: Path, resources: dict[str, dict[str
         report = frictionless.Package(str(datapackage)).validate()
     except frictionless.FrictionlessException as error:
         raise DataError(f"the data package description is not valid: {error.error.message}", datapackage) from None
-    for error in report.errors:
-        raise DataError(f"the data package description is not valid: {error.message}", datapackage)
+    for package_error in report.errors:
+        raise DataError(f"the data package description is not valid: {package_error.message}", datapackage)
     for task in report.tasks:
         resource = resources.get(task.name, {})
         path = datapackage.parent / str(resource.get("path", task.name))
-        for error in task.errors:
-            raise _describe_frictionless_error(error, path, resource)
+        for table_error in task.errors:
+            raise _describe_frictionless_error(table_error, path, resource)
 
 
 def _describe_frictionless_error(error: Any, path: Path, resource: dict[str, Any]) -> DataError:

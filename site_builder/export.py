@@ -116,7 +116,7 @@ def _append_appendix(soup: BeautifulSoup, main: Tag, files: SiteFiles, source_pa
     title = soup.new_tag("h2")
     title.string = heading
     section.append(title)
-    copy = soup.new_tag(container.name, attrs={"class": container.get("class", [])})
+    copy = soup.new_tag(container.name, attrs={"class": " ".join(container.get_attribute_list("class"))})
     for item in items:
         for link in item.select("a[href]"):
             target, fragment = _resolve(source_page, str(link["href"]))
