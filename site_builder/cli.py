@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import traceback
@@ -72,6 +73,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def cache_folder(root: Path) -> Path:
+    """Return the render cache: .cache/charts in the project, or $SITE_BUILDER_CACHE when set."""
+    return Path(os.environ.get("SITE_BUILDER_CACHE") or root / CACHE_FOLDER)
+
+
 def _build(args: argparse.Namespace, root: Path) -> int:
     from .build import build
     from .config import load_config
@@ -86,7 +92,7 @@ def _build(args: argparse.Namespace, root: Path) -> int:
 
     if not args.quiet:
         print(f"Building {config.title!r} into {_shown(config.output_dir, root)}", flush=True)
-    cache = None if args.no_cache else root / CACHE_FOLDER
+    cache = None if args.no_cache else cache_folder(root)
     result = build(config, DirectoryWriter(config.output_dir), cache_dir=cache, progress=progress)
     if not args.quiet:
         elapsed = time.perf_counter() - started
@@ -103,7 +109,7 @@ def _export(args: argparse.Namespace, root: Path) -> int:
 
     config = load_config(root)
     writer = MemoryWriter()
-    build(config, writer, cache_dir=root / CACHE_FOLDER)
+    build(config, writer, cache_dir=cache_folder(root))
     html = export_single_file(writer.files)
     target = Path(args.single_file)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -22,10 +24,17 @@ def project_root() -> Path:
     return ROOT
 
 
-@pytest.fixture(scope="session")
-def chart_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Return one chart cache for the whole session, so each chart renders once."""
-    return tmp_path_factory.mktemp("chart-cache")
+@pytest.fixture(scope="session", autouse=True)
+def chart_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Share one render cache across the session (builds in-process and in subprocesses), so each chart renders once."""
+    folder = tmp_path_factory.mktemp("chart-cache")
+    previous = os.environ.get("SITE_BUILDER_CACHE")
+    os.environ["SITE_BUILDER_CACHE"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("SITE_BUILDER_CACHE", None)
+    else:
+        os.environ["SITE_BUILDER_CACHE"] = previous
 
 
 @pytest.fixture(scope="session")
