@@ -4,7 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test check bench serve snapshots export clean help
+.PHONY: site test check bench serve snapshots export clean help browser-tools
+
+# Browser tests drive Debian's Chromium and check HTML with the Nu Html Checker (npm's vnu-jar) on Java.
+CHROMIUM := /usr/bin/chromium
+TOOLS := .tools
+VNU_JAR := $(TOOLS)/node_modules/vnu-jar/build/dist/vnu.jar
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -18,20 +23,34 @@ $(STAMP): pyproject.toml
 site: $(STAMP)  ## set up and build the site into _site/
 	$(BIN)/site-builder build
 
-test: $(STAMP)  ## set up and run every test
-	$(BIN)/python -m pytest
+test: $(STAMP) browser-tools  ## set up and run every test
+	VNU_JAR=$(VNU_JAR) $(BIN)/python -m pytest
 
-check: $(STAMP)  ## lint, type-check and test, as CI does
+browser-tools: $(VNU_JAR)  ## install Chromium and Java (Debian packages) and the Nu Html Checker, if missing
+	@if [ ! -x $(CHROMIUM) ] || ! command -v java >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Chromium and Java with apt-get (browser tests need them)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium default-jre-headless >/dev/null; \
+	  else \
+	    echo "error: browser tests need $(CHROMIUM) and java: run 'sudo apt-get install chromium default-jre-headless'" >&2; exit 1; \
+	  fi; \
+	fi
+
+$(VNU_JAR):
+	@command -v npm >/dev/null || { echo "error: the Nu Html Checker comes from npm: install Node.js and npm" >&2; exit 1; }
+	npm install --silent --no-audit --no-fund --prefix $(TOOLS) vnu-jar@26
+
+check: $(STAMP) browser-tools  ## lint, type-check and test, as CI does
 	$(BIN)/ruff check site_builder tests
 	$(BIN)/ruff format --check site_builder tests
 	$(BIN)/mypy site_builder
-	$(BIN)/python -m pytest
+	VNU_JAR=$(VNU_JAR) $(BIN)/python -m pytest
 
 export: $(STAMP)  ## write the story as one self-contained file, _export/story.html
 	$(BIN)/site-builder export --single-file _export/story.html
 
 clean:  ## remove the built site, the cache and the environment
-	rm -rf _site _export .cache $(VENV)
+	rm -rf _site _export .cache $(VENV) $(TOOLS)
 
 snapshots: $(STAMP)  ## regenerate the golden site summary after a deliberate change
 	UPDATE_SNAPSHOTS=1 $(BIN)/python -m pytest -q tests/test_build.py -k golden
