@@ -204,6 +204,7 @@ def check_claims(claims: list[Claim], figures: Figures, source_ids: set[str]) ->
             if name not in figures:
                 raise ContentError(f"claim refers to unknown figure '{name}'", claim.path, claim.line)
             values.append((figures[name], _holds(claim, figures, name)))
+        _check_attribution(claim, [figure for figure, _ in values])
         held = [holds for _, holds in values]
         verdict: Verdict = "holds" if all(held) else ("holds under an assumption" if any(held) else "does not hold")
         if verdict == "holds" and any(figure.assumption for figure, _ in values):
@@ -218,6 +219,17 @@ def check_claims(claims: list[Claim], figures: Figures, source_ids: set[str]) ->
             )
         results.append(result)
     return results
+
+
+def _check_attribution(claim: Claim, checked: list[Figure]) -> None:
+    """Refuse a claim credited to a source that none of its figures comes from."""
+    cited = {source for figure in checked for source in figure.sources}
+    if cited and claim.source not in cited:
+        names = ", ".join(f"'{figure.name}'" for figure in checked)
+        raise ContentError(
+            f"the claim \"{claim.phrase}\" credits source '{claim.source}', but {names} comes from {', '.join(sorted(cited))}",
+            claim.path, claim.line, hint=f"write source=\"{sorted(cited)[0]}\" and name that source in the sentence",
+        )
 
 
 def _holds(claim: Claim, figures: Figures, name: str) -> bool:
