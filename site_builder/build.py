@@ -17,7 +17,7 @@ from .cards import CARD_HEIGHT, CARD_WIDTH, Card, render_cards
 from .charts import build_charts, chart_ids, service_chart_id
 from .claims import Claim, ClaimResult, check_claims
 from .config import Config
-from .content import ContentRenderer, PageSource, PreparedPage, read_pages
+from .content import ContentRenderer, PageSource, PreparedPage, check_templates, read_pages
 from .data import load_dataset
 from .embed import EMBED_FOLDER, Embed, iframe_snippet, oembed, plan_embeds, png_size
 from .errors import ContentError
@@ -75,6 +75,7 @@ def build(config: Config, writer: Writer, *, cache_dir: Path | None = None, prog
     renderer = PageRenderer(config.templates_dir)
     site = SiteInfo(config.title, config.description, config.publisher, config.language)
     sources = read_pages(config.content_dir)
+    check_templates(sources, renderer.templates())
     content = ContentRenderer(figures, chart_ids(figures), _page_names(sources))
     prepared = [content.prepare(source) for source in sources]
     claims = check_claims([c for p in prepared for c in p.claims], figures, set(dataset.sources))
@@ -200,8 +201,9 @@ def _check_unique_outputs(pages: list[Page]) -> None:
     for page in pages:
         if page.output in seen:
             first = seen[page.output]
-            raise ContentError(f"two pages would be written to '{page.output}'", page.source or "site_builder/build.py",
-                               hint=f"the other is {first.source or 'a generated page'}; set a different 'output' in the front matter")
+            other = first.source.name if first.source else f"the generated page {first.title!r}"
+            raise ContentError(f"two pages would be written to '{page.output}': this one and {other}", page.source or first.source or "site_builder/build.py",
+                               column="output", hint="set a different 'output' in the front matter")
         seen[page.output] = page
 
 

@@ -42,6 +42,7 @@ def theme() -> dict[str, Any]:
         "background": None,
         "font": FONT,
         "aria": False,  # the page gives each chart a text description and a data table instead
+        "mark": {"aria": False},  # config.aria alone leaves marks as unlabelled graphics-symbol (axe: svg-img-alt)
         "view": {"stroke": None},
         "title": {"anchor": "start", "fontSize": 17, "fontWeight": 700, "subtitleFontSize": 13, "subtitleColor": "#595959", "offset": 12},
         "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#333333", "titleColor": "#333333", "gridColor": "#e0e0e0", "domainColor": "#767676", "tickColor": "#767676"},

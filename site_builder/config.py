@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ConfigError
+from .errors import ConfigError, yaml_problem
 
 CONFIG_FILE = "site.yml"
 
@@ -49,9 +49,8 @@ def load_config(root: Path, output: Path | None = None) -> Config:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise ConfigError(f"not valid YAML: {getattr(error, 'problem', error)}", path, line) from None
+        problem, line = yaml_problem(error)
+        raise ConfigError(f"not valid YAML: {problem}", path, line) from None
     if not isinstance(raw, dict):
         raise ConfigError("expected key: value settings", path)
     for key in _REQUIRED:

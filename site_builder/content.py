@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ import yaml
 from markupsafe import Markup
 
 from .claims import Claim, extract_claims
-from .errors import ContentError
+from .errors import ContentError, yaml_problem
 from .figures import Figure
 
 FRONT_MATTER_FENCE = "---"
@@ -70,6 +70,7 @@ class PageSource:
     nav_order: int | None
     body: str
     body_line: int  # file line of the body's first line
+    key_lines: dict[str, int] = field(default_factory=dict, compare=False)  # front-matter key -> file line
 
 
 def output_path_for(path: Path) -> str:
@@ -84,7 +85,40 @@ def read_pages(content_dir: Path) -> list[PageSource]:
     pages = [read_page(path) for path in sorted(content_dir.glob("*.md"))]
     if not pages:
         raise ContentError("the content folder has no Markdown pages", content_dir, hint="add index.md")
+    _check_unique_outputs(pages, content_dir)
     return pages
+
+
+def _check_unique_outputs(pages: list[PageSource], content_dir: Path) -> None:
+    """Fail when two pages would be written to the same file, blaming the one whose 'output' says so."""
+    first_by_output: dict[str, PageSource] = {}
+    for page in pages:
+        other = first_by_output.setdefault(page.output, page)
+        if other is page:
+            continue
+        culprit, innocent = (other, page) if "output" in other.key_lines and "output" not in page.key_lines else (page, other)
+        shown = innocent.path.relative_to(content_dir.parent).as_posix() if innocent.path.is_relative_to(content_dir.parent) else str(innocent.path)
+        raise ContentError(
+            f"two pages would be written to '{page.output}': this one and {shown}",
+            culprit.path,
+            culprit.key_lines.get("output"),
+            "output" if "output" in culprit.key_lines else None,
+            hint="give one of them a different 'output' in its front matter",
+        )
+
+
+def check_templates(pages: Iterable[PageSource], available: Iterable[str]) -> None:
+    """Fail on a page whose front matter names a template that does not exist, naming the page and line."""
+    known = sorted(available)
+    for page in pages:
+        if page.template not in known:
+            raise ContentError(
+                f"unknown template '{page.template}'",
+                page.path,
+                page.key_lines.get("template"),
+                "template",
+                hint=_suggest(page.template, known, "template", otherwise=f"templates available: {', '.join(known)}"),
+            )
 
 
 def read_page(path: Path) -> PageSource:
@@ -101,7 +135,7 @@ def read_page(path: Path) -> PageSource:
     except StopIteration:
         raise ContentError("the front matter is never closed", path, 1, hint="end it with a line '---'") from None
     front = "".join(lines[1:end])
-    meta = _parse_front_matter(front, path)
+    meta, key_lines = _parse_front_matter(front, path)
     defaults = {"template": "article.html", "output": output_path_for(path)}
     values = {**defaults, **meta}
     return PageSource(
@@ -114,22 +148,22 @@ def read_page(path: Path) -> PageSource:
         nav_order=values.get("nav_order"),
         body="".join(lines[end + 1 :]),
         body_line=end + 2,
+        key_lines=key_lines,
     )
 
 
-def _parse_front_matter(front: str, path: Path) -> dict[str, Any]:
+def _parse_front_matter(front: str, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     try:
         node = yaml.compose(front, Loader=yaml.SafeLoader)
         meta = yaml.safe_load(front)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else None
-        raise ContentError(f"the front matter is not valid YAML: {getattr(error, 'problem', error)}", path, line) from None
+        problem, line = yaml_problem(error, first_line=2)
+        raise ContentError(f"the front matter is not valid YAML: {problem}", path, line) from None
     if not isinstance(meta, dict):
         raise ContentError("the front matter must be key: value lines", path, 2)
-    key_lines = {}
+    key_lines: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
-        key_lines = {k.value: k.start_mark.line + 2 for k, _ in node.value}
+        key_lines = {str(k.value): k.start_mark.line + 2 for k, _ in node.value}
     for key, value in meta.items():
         if key not in FRONT_MATTER_KEYS:
             close = difflib.get_close_matches(str(key), FRONT_MATTER_KEYS, n=1)
@@ -145,7 +179,7 @@ def _parse_front_matter(front: str, path: Path) -> dict[str, Any]:
     output = meta.get("output")
     if output is not None and (output.startswith("/") or ".." in output.split("/") or not output.endswith(".html")):
         raise ContentError(f"'output' must be a relative path ending in .html, not {output!r}", path, key_lines.get("output"), "output")
-    return meta
+    return meta, key_lines
 
 
 @dataclass(frozen=True)
@@ -234,9 +268,9 @@ class ContentRenderer:
                 raise ContentError(f"link to unknown page '{value}'", page.path, call.lineno, hint=_suggest(str(value), self.page_outputs, "page"))
 
 
-def _suggest(name: str, known: Iterable[str], what: str) -> str:
+def _suggest(name: str, known: Iterable[str], what: str, otherwise: str | None = None) -> str:
     close = difflib.get_close_matches(name, list(known), n=1)
-    return f"did you mean '{close[0]}'?" if close else f"see the data page for every {what} name"
+    return f"did you mean '{close[0]}'?" if close else otherwise or f"see the data page for every {what} name"
 
 
 def _jinja_message(error: jinja2.TemplateError) -> str:

@@ -17,6 +17,8 @@ from .model import ContextValue, Dataset, Field, KeyDate, Source, Table
 # Tables the story needs; the data package may hold more.
 REQUIRED_TABLES = ("mutual_aid", "context", "dates", "populations", "sources")
 COUNT_COLUMNS = ("calls_answered", "category_1_calls", "cardiac_arrest_calls")
+# Columns the pages turn into links; only web addresses may go there (never javascript:).
+URL_COLUMNS = (("sources", "url"), ("populations", "population_source_url"), ("populations", "trust_stated_source_url"))
 # Parts of a service's calls that can never exceed the calls it answered.
 PARTS_OF_CALLS = ("category_1_calls", "cardiac_arrest_calls")
 
@@ -131,7 +133,17 @@ def _describe_frictionless_error(error: Any, path: Path, resource: dict[str, Any
     if kind in ("primary-key", "unique-error"):
         return DataError(f"'{cell or ''}' appears more than once; each row needs its own key".replace("'' ", ""), path, row, field_name)
     if kind == "foreign-key":
-        return DataError(f"{error.note}", path, row, hint="use a key that the referenced table holds")
+        names = list(getattr(error, "field_names", []) or [])
+        values = ", ".join(f"'{cell}'" for cell in getattr(error, "field_cells", []) or [])
+        reference = str(getattr(error, "reference_name", "") or "this table")
+        referenced = ", ".join(getattr(error, "reference_field_names", []) or [])
+        return DataError(
+            f"{values} is not a {referenced} in the table '{reference}'",
+            path,
+            row,
+            names[0] if names else None,
+            hint=f"use a {referenced} that '{reference}' holds, or add a row for it there",
+        )
     if kind in ("extra-cell", "missing-cell"):
         what = "more" if kind == "extra-cell" else "fewer"
         return DataError(f"the row has {what} cells than the header has columns", path, row, field_name)
@@ -162,6 +174,8 @@ def _read_table(datapackage: Path, resource: dict[str, Any]) -> Table:
     path = datapackage.parent / resource["path"]
     schema_fields = resource["schema"]["fields"]
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    if frame.empty:
+        raise DataError("the table has a header but no rows", path, 2, hint="add the data rows under the header")
     for spec in schema_fields:
         column = spec["name"]
         values = frame[column].str.strip().replace("", pd.NA)
@@ -285,6 +299,19 @@ def check_domain_rules(dataset: Dataset, recipient: str) -> None:
                         column,
                         hint="every population needs its source, year and basis; leave the population empty if it has none",
                     )
+
+    for table_name, column in URL_COLUMNS:
+        table = dataset.tables[table_name]
+        for index, url in table.frame[column].items():
+            assert isinstance(index, int)
+            if pd.notna(url) and not str(url).startswith(("https://", "http://")):
+                raise DataError(
+                    f"'{url}' is not a web address: it must start with https:// or http://",
+                    table.path,
+                    table.line_of(index),
+                    column,
+                    hint="pages link to it, so it must be a web address",
+                )
 
     for key, value in dataset.context.items():
         if value.source_id not in dataset.sources:

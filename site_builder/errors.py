@@ -11,8 +11,8 @@ from pathlib import Path
 class BuildError(Exception):
     """A problem in the user's files that stops the build.
 
-    `path` is the file at fault; `line`, `row` and `column` say where, when known.
-    `hint` says how to fix it, when we can tell.
+    `path` is the file at fault; `line` and `column` say where, when known: `column` is a
+    CSV column, or the key in a JSON or YAML file. `hint` says how to fix it, when we can tell.
     """
 
     message: str
@@ -27,7 +27,7 @@ class BuildError(Exception):
         super().__init__(self.message)
 
     def location(self, root: Path | None = None) -> str:
-        """Return 'file, line N, column C' for the parts we know."""
+        """Return 'file, line N, column C' (or 'key K' outside tables) for the parts we know."""
         parts: list[str] = []
         if self.path is not None:
             path = Path(self.path)
@@ -38,7 +38,8 @@ class BuildError(Exception):
         if self.line is not None:
             parts.append(f"line {self.line}")
         if self.column:
-            parts.append(f"column {self.column}")
+            is_table = self.path is not None and Path(self.path).suffix.lower() in (".csv", ".tsv")
+            parts.append(f"{'column' if is_table else 'key'} {self.column}")
         return ", ".join(parts)
 
     def describe(self, root: Path | None = None) -> str:
@@ -84,3 +85,14 @@ class ConfigError(BuildError):
     """The site configuration is wrong."""
 
     kind = "config error"
+
+
+def yaml_problem(error: Exception, first_line: int = 1) -> tuple[str, int | None]:
+    """Return what a PyYAML error says is wrong and the file line where it noticed, for text starting at `first_line`."""
+    problem = str(getattr(error, "problem", None) or error)
+    mark = getattr(error, "problem_mark", None)
+    context, context_mark = getattr(error, "context", None), getattr(error, "context_mark", None)
+    if context and context_mark is not None:
+        # "while parsing a flow sequence": the mistake is often where that began, not where it was noticed.
+        problem += f", {context} that begins on line {context_mark.line + first_line}"
+    return problem, (mark.line + first_line if mark is not None else None)

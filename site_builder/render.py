@@ -127,6 +127,10 @@ class PageRenderer:
         self.environment.globals["figure_anchor"] = figure_anchor
         self.environment.filters["long_date"] = format_date
 
+    def templates(self) -> list[str]:
+        """Return the names of the templates a page may use."""
+        return self.environment.list_templates(extensions=["html"])
+
     def render(self, template_name: str, **context: Any) -> str:
         """Render one template; any mistake becomes a TemplateError naming file and line."""
         try:

@@ -10,6 +10,8 @@ import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
+from .errors import ConfigError
+
 SiteFiles = dict[str, bytes]
 
 
@@ -36,10 +38,13 @@ class DirectoryWriter:
 
     A build that fails or is killed before the swap leaves the old output untouched;
     the swap itself is one `renameat2(RENAME_EXCHANGE)` call where Linux offers it.
+    With SOURCE_DATE_EPOCH set, every file and folder is dated then, not now, so an
+    archive of the output is reproducible too.
     """
 
     def __init__(self, output_dir: Path) -> None:
         self.output_dir = output_dir
+        self.epoch = source_date_epoch()  # read now, so a bad value stops the build before any work
 
     def write_site(self, files: SiteFiles) -> None:
         """Write all files to a staging folder, then replace the output folder with it."""
@@ -53,6 +58,7 @@ class DirectoryWriter:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(files[name])
             staging.chmod(0o755)
+            _date_tree(staging, self.epoch)
             self._swap(staging)
         finally:
             if staging.exists():
@@ -69,6 +75,25 @@ class DirectoryWriter:
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(staging, self.output_dir)
+
+
+def source_date_epoch() -> int | None:
+    """Return SOURCE_DATE_EPOCH (seconds since 1970, UTC) when the environment sets it."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise ConfigError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not {value!r}", hint="unset it, or set it to e.g. $(git log -1 --format=%ct)")
+    return int(value)
+
+
+def _date_tree(folder: Path, epoch: int | None) -> None:
+    """Give every file and folder under `folder` the time `epoch`, deepest first (when it is set)."""
+    if epoch is None:
+        return
+    for path in sorted(folder.rglob("*"), key=lambda item: len(item.parts), reverse=True):
+        os.utime(path, (epoch, epoch))
+    os.utime(folder, (epoch, epoch))
 
 
 def safe_relative(name: str) -> Path:

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from site_builder.build import BuildResult, build
 from site_builder.config import load_config
-from site_builder.writer import MemoryWriter
+from site_builder.writer import DirectoryWriter, MemoryWriter
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("site.yml", "data", "content", "templates")
@@ -65,3 +70,53 @@ def copy_project(destination: Path) -> Path:
 def project_copy(tmp_path: Path) -> Path:
     """Return a fresh copy of the project to break or edit."""
     return copy_project(tmp_path / "project")
+
+
+# Browser tests drive Debian's Chromium through Playwright; they fail, never skip, when it is missing.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Launch one headless Chromium for the whole session."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}: run `make test`, which installs it (apt-get install chromium) when run as root")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve `folder` on 127.0.0.1 on a free port; yield its base address, ending in '/'."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class names it so
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_folder(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Write the real build to a folder once per session, exactly as `site-builder build` would."""
+    folder = tmp_path_factory.mktemp("built") / "site"
+    DirectoryWriter(folder).write_site(built.files)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def site_url(site_folder: Path) -> Iterator[str]:
+    """Serve the built site on 127.0.0.1 for the session."""
+    with serve(site_folder) as base:
+        yield base

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import posixpath
-import threading
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,15 +11,14 @@ from pathlib import Path
 import pytest
 import vl_convert as vlc
 from bs4 import BeautifulSoup
-from playwright.sync_api import Browser, sync_playwright
+from conftest import serve
+from playwright.sync_api import Browser
 
 from site_builder.build import BuildResult
 from site_builder.embed import png_size
 from site_builder.export import export_single_file
 from site_builder.writer import DirectoryWriter
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -86,26 +82,11 @@ def same_value(raw: str, shown: str) -> bool:
 
 @pytest.fixture(scope="module")
 def site_server(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """Serve the built site on 127.0.0.1 with a host page that embeds three charts."""
+    """Serve the built site on 127.0.0.1, in its own folder, beside host pages that embed three charts."""
     folder = tmp_path_factory.mktemp("served") / "site"
     DirectoryWriter(folder).write_site(built.files)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *args: None  # type: ignore[method-assign]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", folder
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is not installed at {CHROMIUM}: run `make test`, which installs it (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+    with serve(folder) as base:
+        yield base, folder
 
 
 def host_page(built: BuildResult, folder: Path, with_script: bool) -> str:
@@ -142,8 +123,10 @@ def test_embeds_fit_their_content_at_three_widths(built: BuildResult, site_serve
                 "return d && Math.abs(f.getBoundingClientRect().height - d.getElementById('main').getBoundingClientRect().height) < 40; }",
                 arg=[index],
             )
-        sizes = frame.evaluate("() => ({scroll: document.documentElement.scrollHeight, client: document.documentElement.clientHeight, "
-                               "content: document.getElementById('main').getBoundingClientRect().height})")
+        sizes = frame.evaluate(
+            "() => ({scroll: document.documentElement.scrollHeight, client: document.documentElement.clientHeight, "
+            "content: document.getElementById('main').getBoundingClientRect().height})"
+        )
         assert sizes["scroll"] <= sizes["client"], f"inner scrollbar in frame {index}: {sizes}"
         if with_script:
             assert sizes["client"] - sizes["content"] < 40, f"frame {index} is not fitted to its content: {sizes}"

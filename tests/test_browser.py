@@ -1,0 +1,217 @@
+"""Every page and embed in a real Chromium: clean loads, local requests only, visible charts, axe, the Nu Html Checker."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response, Route
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+SCREEN_WIDTHS = (360, 1280)
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def site_pages(folder: Path) -> list[str]:
+    """Return every HTML page of the built site, embeds included, as paths relative to its root."""
+    pages = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*.html"))
+    assert "index.html" in pages and any(page.startswith("embed/") for page in pages), pages
+    return pages
+
+
+@dataclass
+class Traffic:
+    """What one page asked for, and what went wrong on the way."""
+
+    allowed_host: str  # host:port of the local server, or "" for file:// pages
+    requests: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, context: BrowserContext, allowed_host: str) -> tuple[Page, Traffic]:
+        """Open a page in `context` whose every request, failure and console error is recorded."""
+        page = context.new_page()
+        traffic = cls(allowed_host)
+        page.route("**/*", traffic._route)
+        page.on("request", lambda request: traffic.requests.append(request.url))
+        page.on("requestfailed", lambda request: traffic.failed.append(f"{request.url} ({request.failure})"))
+        page.on("response", traffic._response)
+        page.on("console", traffic._console)
+        page.on("pageerror", lambda error: traffic.errors.append(f"uncaught exception: {error}"))
+        return page, traffic
+
+    def _route(self, route: Route) -> None:
+        if self._is_local(route.request.url):
+            route.continue_()
+        else:
+            self.foreign.append(route.request.url)
+            route.abort()
+
+    def _response(self, response: Response) -> None:
+        if response.status >= 400:
+            self.failed.append(f"{response.url} (HTTP {response.status})")
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.errors.append(f"console error: {message.text}")
+
+    def _is_local(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme == "data":  # inline content, fetched from no host
+            return True
+        if self.allowed_host:
+            return parts.scheme in ("http", "https") and parts.netloc == self.allowed_host
+        return parts.scheme == "file"
+
+    def problems(self, name: str) -> list[str]:
+        """Return everything that went wrong for the page `name`."""
+        found = [f"{name}: request to another host: {url}" for url in self.foreign]
+        # A refused foreign request also fails; report it once, as foreign.
+        found += [f"{name}: failed request: {item}" for item in self.failed if not any(item.startswith(url) for url in self.foreign)]
+        return found + [f"{name}: {item}" for item in self.errors]
+
+
+@pytest.fixture(scope="module")
+def pages(site_folder: Path) -> list[str]:
+    """Return every page of the built site."""
+    return site_pages(site_folder)
+
+
+def chart_problems(page: Page, name: str) -> list[str]:
+    """Return a problem for each chart on the page whose SVG is not drawn at a readable size."""
+    problems = []
+    figures = page.locator("figure.chart")
+    for index in range(figures.count()):
+        figure = figures.nth(index)
+        graphic = figure.locator("svg").first
+        box = graphic.bounding_box() if graphic.count() else None
+        if not box or box["width"] < 100 or box["height"] < 50 or not graphic.is_visible():
+            problems.append(f"{name}: chart {figure.get_attribute('id')} is not visible (box {box})")
+    return problems
+
+
+def test_every_page_loads_cleanly_from_the_local_server_only(browser: Browser, site_url: str, pages: list[str]) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    host = urlsplit(site_url).netloc
+    opened = []
+    for name in pages:
+        page, traffic = Traffic.open(context, host)
+        page.goto(site_url + name, wait_until="load")
+        opened.append((name, page, traffic))
+    problems: list[str] = []
+    # Pages stay open until the network is quiet, so late requests (lazy scripts, data) are caught too.
+    for name, page, traffic in opened:
+        page.wait_for_load_state("networkidle")
+        assert traffic.requests[0] == site_url + name
+        problems += chart_problems(page, name) + traffic.problems(name)
+    context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_the_request_recorder_catches_another_host_and_a_console_error(browser: Browser, site_url: str) -> None:
+    """The recorder must be able to fail: a page that fetches from elsewhere, or logs an error, is caught."""
+    context = browser.new_context()
+    page, traffic = Traffic.open(context, urlsplit(site_url).netloc)
+    page.goto(site_url + "index.html", wait_until="load")
+    page.evaluate(
+        "() => { const img = document.createElement('img'); img.src = 'https://example.org/x.png'; document.body.append(img); console.error('boom'); }"
+    )
+    page.wait_for_load_state("networkidle")
+    problems = traffic.problems("index.html")
+    context.close()
+    assert any("another host: https://example.org/x.png" in problem for problem in problems), problems
+    assert any("console error: boom" in problem for problem in problems), problems
+
+
+def test_charts_are_visible_without_javascript(browser: Browser, site_url: str, pages: list[str]) -> None:
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    problems: list[str] = []
+    shown = 0
+    for name in pages:
+        page = context.new_page()
+        page.goto(site_url + name)
+        shown += page.locator("figure.chart").count()
+        problems += chart_problems(page, name)
+        page.close()
+    context.close()
+    assert shown > 0
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", ["index.html", "services/wmas/index.html"])
+def test_pages_work_from_file_urls(browser: Browser, site_folder: Path, name: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page, traffic = Traffic.open(context, "")
+    page.goto((site_folder / name).as_uri(), wait_until="load")
+    assert page.locator("figure.chart").count() > 0
+    problems = chart_problems(page, name)
+    stylesheets = [url for url in traffic.requests if url.endswith(".css")]
+    # The stylesheet applied: main is held to a measure, which no browser default does.
+    max_width = page.evaluate("() => getComputedStyle(document.querySelector('main')).maxWidth")
+    problems += traffic.problems(name)
+    context.close()
+    assert stylesheets and all(url.startswith("file://") for url in stylesheets), stylesheets
+    assert max_width != "none"
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_wcag_21_aa_violations(browser: Browser, site_url: str, pages: list[str], scheme: str) -> None:
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})  # type: ignore[arg-type]
+    axe = Axe()
+    report: list[str] = []
+    for name in pages:
+        page = context.new_page()
+        page.goto(site_url + name, wait_until="load")
+        # Open every <details> so axe checks the data tables and share panels too.
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"]})
+        for violation in results.response["violations"]:
+            targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+            report.append(
+                f"{name} ({scheme}): {violation['id']} ({violation['impact']}): {violation['help']} — {len(violation['nodes'])} element(s): {targets}"
+            )
+        page.close()
+    context.close()
+    assert not report, "axe found WCAG 2.1 A/AA violations:\n" + "\n".join(report)
+
+
+def test_nu_html_checker_finds_no_errors(site_folder: Path, pages: list[str]) -> None:
+    jar = os.environ.get("VNU_JAR")
+    if not jar or not Path(jar).is_file():
+        pytest.fail(f"the Nu Html Checker is missing (VNU_JAR={jar!r}): run `make test`, which installs vnu-jar from npm into .tools/")
+    files = [str(site_folder / name) for name in pages]
+    result = subprocess.run(["java", "-jar", jar, "--errors-only", "--format", "json", *files], capture_output=True, text=True, check=False)
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    errors = [f"{urlsplit(m.get('url', '')).path.removeprefix(str(site_folder) + '/')}, line {m.get('lastLine', '?')}: {m['message']}" for m in messages]
+    assert not errors, "the Nu Html Checker found errors:\n" + "\n".join(errors)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("width", SCREEN_WIDTHS)
+def test_screenshots_of_every_page(browser: Browser, site_url: str, pages: list[str], width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    folder = SCREENSHOTS / str(width)
+    folder.mkdir(parents=True, exist_ok=True)
+    # Embeds are one chart each, already drawn in their pages; their fit is tested in test_embeds.
+    for name in [name for name in pages if not name.startswith("embed/")]:
+        page = context.new_page()
+        page.goto(site_url + name, wait_until="load")
+        target = folder / (name.removesuffix("/index.html").replace("/", "-").removesuffix(".html") + ".png")
+        page.screenshot(path=str(target), full_page=True)
+        # Nothing may be wider than a narrow screen: the page never scrolls sideways.
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        page.close()
+        assert target.stat().st_size > 1000
+        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
+    context.close()
