@@ -111,9 +111,10 @@ def render_chart(chart: Chart, cache: ChartCache) -> RenderedChart:
         try:
             vega = vlc.vegalite_to_vega(chart.spec)
             svg = vlc.vega_to_svg(vega)
-            png = vlc.vega_to_png(vega, scale=PNG_SCALE)
+            # Rasterising the SVG gives the same bytes as vega_to_png without running Vega a second time.
+            png = vlc.svg_to_png(svg, scale=PNG_SCALE)
             # The page prints the title and subtitle as HTML above the chart, so its inline SVG has none.
-            bare = vlc.vega_to_svg(vlc.vegalite_to_vega(untitled(chart.spec)))
+            bare = vlc.vega_to_svg(untitled(vega))
         except Exception as error:  # vl-convert reports spec mistakes as plain exceptions
             raise ChartError(f"chart '{chart.id}' could not be rendered: {str(error).splitlines()[0]}", "site_builder/charts.py") from error
         cache.put(key, svg, png, vega, bare)
@@ -124,7 +125,7 @@ def render_chart(chart: Chart, cache: ChartCache) -> RenderedChart:
 
 
 def untitled(spec: dict[str, Any]) -> dict[str, Any]:
-    """Return the spec without its title (the page shows the title as text)."""
+    """Return the spec (Vega-Lite, or the Vega compiled from it) without its title; the page shows the title as text."""
     return {key: value for key, value in spec.items() if key != "title"}
 
 
