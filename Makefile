@@ -49,8 +49,14 @@ check: $(STAMP) browser-tools  ## lint, type-check and test, as CI does
 export: $(STAMP)  ## write the story as one self-contained file, _export/story.html
 	$(BIN)/site-builder export --single-file _export/story.html
 
-clean:  ## remove the built site, the cache and the environment
-	rm -rf _site _export .cache $(VENV) $(TOOLS)
+serve: $(STAMP)  ## preview on http://127.0.0.1:8000/, rebuilding and reloading on every change (PORT=8000)
+	$(BIN)/site-builder serve --port $(or $(PORT),8000)
+
+bench: $(STAMP) browser-tools  ## time builds, rebuilds, preview updates, page weights and scale; writes _bench/report.json (RUNS=5)
+	$(BIN)/python bench/bench.py --runs $(or $(RUNS),5)
+
+clean:  ## remove the built site, the cache, the benchmark report and the environment
+	rm -rf _site _export _bench .cache $(VENV) $(TOOLS)
 
 snapshots: $(STAMP)  ## regenerate the golden site summary after a deliberate change
 	UPDATE_SNAPSHOTS=1 $(BIN)/python -m pytest -q tests/test_build.py -k golden
