@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -13,16 +12,16 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from . import __version__
+from . import __version__, workers
 from .cards import CARD_HEIGHT, CARD_WIDTH, Card, render_cards
-from .charts import build_charts, chart_ids, service_chart_id
+from .charts import MOST_BARS, NEAREST, build_charts, chart_ids, service_chart_id
 from .claims import Claim, ClaimResult, check_claims
 from .config import Config
 from .content import ContentRenderer, PageSource, PreparedPage, read_pages
 from .data import load_dataset
 from .embed import EMBED_FOLDER, Embed, iframe_snippet, oembed, plan_embeds, png_size
 from .errors import ContentError
-from .figures import Figures, compute_figures
+from .figures import Figures, ServiceFigures, compute_figures
 from .markup import FigureNamespace
 from .model import Dataset
 from .render import NavLink, Page, PageContext, PageRenderer, SiteInfo, Social, root_for, service_output
@@ -107,12 +106,14 @@ class Builder:
             lap("data", " (unchanged: data, figures and charts reused)")
         else:
             self.data_stage = None  # never reuse a stage built from other data, even if this build fails
+            if cache.is_empty():
+                workers.start()  # every chart will render: start the render processes while the data loads
             dataset = load_dataset(config.datapackage, config.recipient)
             lap("data")
             figures = compute_figures(dataset, config.recipient)
             lap("figures")
             charts = build_charts(figures, dataset)
-            rendered = render_charts(charts, cache, workers=min(4, os.cpu_count() or 1))
+            rendered = render_charts(charts, cache)
             stage = DataStage(fingerprint, dataset, figures, rendered, {**_chart_files(rendered), **_data_files(dataset)})
             lap("charts")
         dataset, figures, rendered = stage.dataset, stage.figures, stage.rendered
@@ -290,12 +291,23 @@ def _render_pages(pages: list[Page], site: SiteInfo, figures: Figures, dataset: 
         chart_blocks = {chart_id: sharing.chart_block(chart_id, root) for chart_id in page.charts if page.source is None}
         context = PageContext(
             site=site, page=page, root=root, nav=nav, fig=FigureNamespace(figures, root), figures=figures, dataset=dataset,
-            charts=sharing.rendered, services=figures.services, service=service, claims=tuple(claims),
+            charts=sharing.rendered, services=_listed_services(page, figures), service=service, claims=tuple(claims),
             social=_page_social(page, site, cards.get(page.output) or cards["index.html"], sharing, root),
             extra={"chart_blocks": chart_blocks},
         )
         files[page.output] = sharing.renderer.render_page(context).encode("utf-8")
     return files
+
+
+def _listed_services(page: Page, figures: Figures) -> tuple[ServiceFigures, ...]:
+    """Return the services a page lists: all of them, except on a service page when there are too many to list on each."""
+    services = figures.services
+    if page.service_code is None or len(services) <= MOST_BARS:
+        return services
+    codes = [s.code for s in services]
+    index = codes.index(page.service_code) if page.service_code in codes else 0
+    start = min(max(0, index - NEAREST // 2), max(0, len(services) - NEAREST))
+    return services[start : start + NEAREST]
 
 
 def _cards(pages: list[Page], figures: Figures, site: SiteInfo) -> dict[str, Card]:
@@ -309,7 +321,8 @@ def _cards(pages: list[Page], figures: Figures, site: SiteInfo) -> dict[str, Car
         )
     recipient = figures.recipient
     cards[service_output(recipient.code)] = Card(recipient.slug, recipient.name, total.digits, "of its 999 calls answered by other services", site.title)
-    return {output: card for output, card in cards.items() if any(p.output == output for p in pages)}
+    outputs = {p.output for p in pages}
+    return {output: card for output, card in cards.items() if output in outputs}
 
 
 def _page_social(page: Page, site: SiteInfo, card: Card, sharing: Sharing, root: str) -> Social:
