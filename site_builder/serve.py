@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import html
 import importlib
 import json
@@ -30,6 +31,7 @@ from .writer import MemoryWriter, SiteFiles
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 EVENTS_PATH = "/__site-builder/events"
 OVERLAY_ID = "site-builder-error"
+PREVIEW_ATTRIBUTE = "data-site-builder-preview"  # marks the injected script, which a page update keeps running
 PACKAGE_DIR = Path(__file__).resolve().parent
 # The builder's code a change may touch while previewing: reloaded in place, in import order.
 CODE_FILES = ("charts.py", "figures.py")
@@ -46,10 +48,11 @@ class Status:
 
     build: int
     error: str | None = None
+    assets: str = ""  # hash of the stylesheets and scripts: when it changes, the page reloads whole
 
     def to_json(self) -> str:
         """Return the status as the events stream sends it."""
-        return json.dumps({"build": self.build, "error": self.error})
+        return json.dumps({"build": self.build, "error": self.error, "assets": self.assets})
 
 
 class Preview:
@@ -106,14 +109,14 @@ class Preview:
         except BuildError as error:
             message = self.describe(error)
             self.log(f"{shown}: build failed; still serving the last good site\n{message}")
-            return self._publish(Status(self.status.build, message))
+            return self._publish(Status(self.status.build, message, self.status.assets))
         self.pending = set()
         self.files = writer.files
         self.last_result = result
         elapsed = (time.perf_counter() - started) * 1000
         reused = "data, figures and charts reused" if result.reused_data else f"charts: {result.cache_misses} rendered, {result.cache_hits} from cache"
         self.log(f"{shown}: rebuilt {len(result.pages)} pages ({reused}) in {elapsed:.0f} ms")
-        return self._publish(Status(self.status.build + 1))
+        return self._publish(Status(self.status.build + 1, None, assets_fingerprint(self.files)))
 
     def _publish(self, status: Status) -> Status:
         with self.changed:
@@ -206,10 +209,18 @@ def site_path(request_path: str) -> str | None:
     return "/".join(parts)
 
 
+def assets_fingerprint(files: SiteFiles) -> str:
+    """Return a hash of the files pages load besides themselves (styles, scripts)."""
+    hasher = hashlib.sha256()
+    for name in sorted(n for n in files if n.endswith((".css", ".js"))):
+        hasher.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    return hasher.hexdigest()[:16]
+
+
 def reload_script(status: Status) -> str:
     """Return the script a previewed page runs: follow the events stream, reload on a new build, show errors."""
-    state = json.dumps({"build": status.build, "events": EVENTS_PATH, "overlay": OVERLAY_ID}).replace("</", "<\\/")
-    return f"<script>/* site-builder serve: live reload, preview only */\n({_RELOAD_JS})({state});\n</script>\n"
+    state = json.dumps({"build": status.build, "assets": status.assets, "events": EVENTS_PATH, "overlay": OVERLAY_ID}).replace("</", "<\\/")
+    return f"<script {PREVIEW_ATTRIBUTE}>/* site-builder serve: live reload, preview only */\n({_RELOAD_JS})({state});\n</script>\n"
 
 
 _RELOAD_JS = """function (state) {
@@ -226,11 +237,36 @@ _RELOAD_JS = """function (state) {
     }
     box.textContent = "The site did not rebuild; this is the last good version.\\n\\n" + message;
   }
+  // Swap the new page's body in place: no reload of styles and scripts, and the reader keeps their scroll position.
+  // A change to the styles or scripts, or a page that went away, reloads the whole page instead.
+  function update(status) {
+    if (status.assets !== state.assets) { location.reload(); return; }
+    fetch(location.href, {cache: "no-store"}).then(function (response) {
+      if (!response.ok) throw new Error(response.status);
+      return response.text();
+    }).then(function (html) {
+      var fresh = new DOMParser().parseFromString(html, "text/html");
+      document.title = fresh.title;
+      var keep = document.querySelector("script[data-site-builder-preview]");
+      document.body.replaceChildren.apply(document.body, Array.prototype.slice.call(fresh.body.childNodes));
+      document.body.querySelectorAll("script").forEach(function (old) {
+        if (old.hasAttribute("data-site-builder-preview")) { old.replaceWith(keep); return; }
+        var script = document.createElement("script");
+        Array.prototype.forEach.call(old.attributes, function (a) { script.setAttribute(a.name, a.value); });
+        script.async = false;
+        script.text = old.text;
+        old.replaceWith(script);
+      });
+      if (location.hash) { var target = document.getElementById(location.hash.slice(1)); if (target) target.scrollIntoView(); }
+      state.build = status.build;
+      window.siteBuilderPreview = {build: status.build, updated: performance.timeOrigin + performance.now()};
+    }).catch(function () { location.reload(); });
+  }
   var source = new EventSource(state.events);
   source.addEventListener("status", function (event) {
     var status = JSON.parse(event.data);
     overlay(status.error);
-    if (status.build !== state.build && !status.error) { source.close(); location.reload(); }
+    if (status.build !== state.build && !status.error) update(status);
   });
 }"""
 

@@ -143,6 +143,8 @@ def test_a_paragraph_edit_shows_in_the_open_page_and_renders_no_chart(server: Pr
     append(preview.root / "content" / "index.md", f"\n{marker}\n")
     page.locator("main p", has_text=marker).wait_for(timeout=WAIT_MS)
     assert preview.status.build > first_build and preview.status.error is None
+    assert page.locator("script[data-site-builder-preview]").count() == 1, "the update kept one live-reload script"
+    assert page.locator("figure.chart svg[role=img]").count() > 0
     result = preview.last_result
     assert result is not None and result.reused_data
     assert (result.cache_hits, result.cache_misses) == (0, 0), "no chart was rendered or even looked up"
