@@ -52,8 +52,8 @@ export: $(STAMP)  ## write the story as one self-contained file, _export/story.h
 serve: $(STAMP)  ## preview on http://127.0.0.1:8000/, rebuilding and reloading on every change (PORT=8000)
 	$(BIN)/site-builder serve --port $(or $(PORT),8000)
 
-bench: $(STAMP) browser-tools  ## time builds, rebuilds, preview updates, page weights and scale; writes _bench/report.json (RUNS=5)
-	$(BIN)/python bench/bench.py --runs $(or $(RUNS),5)
+bench: $(STAMP) browser-tools  ## time builds, rebuilds, preview, page weights and scale into _bench/report.json (RUNS=5 SCALES=13,130)
+	$(BIN)/python bench/bench.py --runs $(or $(RUNS),5) --scales $(or $(SCALES),13,130)
 
 clean:  ## remove the built site, the cache, the benchmark report and the environment
 	rm -rf _site _export _bench .cache $(VENV) $(TOOLS)

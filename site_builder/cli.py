@@ -88,6 +88,11 @@ def cache_folder(root: Path) -> Path:
 
 
 def _build(args: argparse.Namespace, root: Path) -> int:
+    from . import workers
+
+    cache = None if args.no_cache else cache_folder(root)
+    if cache is None or not cache.is_dir() or not any(cache.iterdir()):
+        workers.start()  # every chart will render: warm the render processes up while the builder's imports load
     from .build import build
     from .config import load_config
     from .writer import DirectoryWriter
@@ -101,7 +106,6 @@ def _build(args: argparse.Namespace, root: Path) -> int:
 
     if not args.quiet:
         print(f"Building {config.title!r} into {_shown(config.output_dir, root)}", flush=True)
-    cache = None if args.no_cache else cache_folder(root)
     result = build(config, DirectoryWriter(config.output_dir), cache_dir=cache, progress=progress)
     if not args.quiet:
         elapsed = time.perf_counter() - started

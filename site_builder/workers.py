@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
@@ -15,6 +17,7 @@ import vl_convert as vlc
 
 _WARM_UP_SPEC = {"mark": "point", "data": {"values": [{"a": 1}]}, "encoding": {"x": {"field": "a", "type": "quantitative"}}}
 _pool: ProcessPoolExecutor | None = None
+_started = False
 
 
 def worker_count() -> int:
@@ -27,15 +30,30 @@ def pool() -> ProcessPoolExecutor:
     global _pool
     if _pool is None:
         # spawn, not fork: the parent may hold threads (the preview server) and vl-convert's own runtime.
-        _pool = ProcessPoolExecutor(worker_count(), mp_context=multiprocessing.get_context("spawn"))
+        _pool = ProcessPoolExecutor(worker_count(), mp_context=multiprocessing.get_context("spawn"), initializer=_follow_parent, initargs=(os.getpid(),))
     return _pool
 
 
+def _follow_parent(parent: int) -> None:
+    """Exit this render process when the build that started it is gone (killed, say), instead of lingering."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def start() -> None:
-    """Start every render process now and warm it up, so a build can do its own work meanwhile."""
+    """Start every render process now and warm it up, so a build can do its own work meanwhile (once per pool)."""
+    global _started
+    if _started and _pool is not None:
+        return
     workers = pool()
     for _ in range(worker_count()):
         workers.submit(warm_up)
+    _started = True
 
 
 def submit(function: Any, *args: Any) -> Future[Any]:
@@ -45,10 +63,10 @@ def submit(function: Any, *args: Any) -> Future[Any]:
 
 def discard() -> None:
     """Forget a pool whose process died, so the next build starts a fresh one."""
-    global _pool
+    global _pool, _started
     if _pool is not None:
         _pool.shutdown(wait=False, cancel_futures=True)
-    _pool = None
+    _pool, _started = None, False
 
 
 def warm_up() -> None:
