@@ -1,7 +1,9 @@
-"""Render with vl-convert in worker processes: its renders hold one lock, so threads cannot run them side by side.
+"""Render with vl-convert in worker processes: one process runs one Vega render at a time, whatever its threads.
 
 This module imports nothing but vl-convert, so a worker starts in milliseconds; the first render in each
 process then pays vl-convert's start-up (about a second), which `start` lets a build overlap with its own work.
+SITE_BUILDER_RENDER_IN=threads renders in threads of the build's own process instead (for comparison: a
+thread's PNG rasterising can overlap another's Vega render, but two Vega renders never overlap).
 """
 
 from __future__ import annotations
@@ -10,13 +12,14 @@ import multiprocessing
 import os
 import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
 import vl_convert as vlc
 
 _WARM_UP_SPEC = {"mark": "point", "data": {"values": [{"a": 1}]}, "encoding": {"x": {"field": "a", "type": "quantitative"}}}
-_pool: ProcessPoolExecutor | None = None
+RENDER_IN = "SITE_BUILDER_RENDER_IN"  # "processes" (the default) or "threads"
+_pool: Executor | None = None
 _started = False
 
 
@@ -25,12 +28,16 @@ def worker_count() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def pool() -> ProcessPoolExecutor:
+def pool() -> Executor:
     """Return the render processes, starting them on first use; one set serves every build of this process."""
     global _pool
     if _pool is None:
-        # spawn, not fork: the parent may hold threads (the preview server) and vl-convert's own runtime.
-        _pool = ProcessPoolExecutor(worker_count(), mp_context=multiprocessing.get_context("spawn"), initializer=_follow_parent, initargs=(os.getpid(),))
+        if os.environ.get(RENDER_IN) == "threads":
+            _pool = ThreadPoolExecutor(worker_count())
+        else:
+            # spawn, not fork: the parent may hold threads (the preview server) and vl-convert's own runtime.
+            context = multiprocessing.get_context("spawn")
+            _pool = ProcessPoolExecutor(worker_count(), mp_context=context, initializer=_follow_parent, initargs=(os.getpid(),))
     return _pool
 
 
