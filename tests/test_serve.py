@@ -195,3 +195,12 @@ def test_a_broken_site_yml_is_not_forgotten_by_the_next_content_edit(preview: Pr
     append(content, "\nAnother paragraph.\n")
     status = preview.rebuild([content])
     assert status.error is not None and "not_a_setting" in status.error
+
+
+def test_a_template_edit_shows_in_the_next_build_from_the_same_builder(preview: Preview) -> None:
+    template = preview.root / "templates" / "base.html"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace("Figures are computed from the", "Every figure is computed from the"), encoding="utf-8")
+    assert preview.rebuild([template]).error is None
+    footer = BeautifulSoup(preview.files["index.html"], "html.parser").select_one("footer.site-footer")
+    assert footer is not None and "Every figure is computed from the" in footer.get_text()
