@@ -73,9 +73,10 @@ def build(config: Config, writer: Writer, *, cache_dir: Path | None = None, prog
 class Builder:
     """Build the site stage by stage, keeping what the next build may reuse (the preview server holds one).
 
-    Content, templates and assets are read again on every build: they are cheap. The data stage (dataset,
-    figures, rendered charts) is kept while the data files' contents are unchanged; a change to the chart
-    or figure code needs a new Builder, since the stage holds objects made by that code.
+    Content, templates and assets are read again on every build, but a page's parse is kept while its text is
+    unchanged and Jinja recompiles only templates whose file changed. The data stage (dataset, figures,
+    rendered charts) is kept while the data files' contents are unchanged; a change to the chart or figure
+    code needs a new Builder, since the stage holds objects made by that code.
     """
 
     def __init__(self, config: Config, *, cache_dir: Path | None = None, progress: Progress = _quiet) -> None:
