@@ -6,7 +6,7 @@ read the load average printed with the results before trusting a number. Nothing
 each target is printed with the measured value and the ratio between them.
 
 What each measure runs:
-- cold / no-op / paragraph edit / data edit: the real command line (`python -m site_builder.cli build`) in a
+- cold (rendering in processes, and again in threads) / no-op / paragraph edit / data edit: the real command line (`python -m site_builder.cli build`) in a
   fresh process, so Python's start-up and imports count, as they do for a user; a fresh copy of the project
   and, for cold, an empty render cache.
 - serve-mode rebuilds: the preview's own `Preview.rebuild` in this process, with the dataset, figures and
@@ -103,9 +103,9 @@ def copy_project(destination: Path, source: Path = ROOT) -> Path:
     return destination
 
 
-def cli_build(project: Path, cache: Path) -> dict[str, float]:
+def cli_build(project: Path, cache: Path, render_in: str = "processes") -> dict[str, float]:
     """Build a project with the real command line in a fresh process; return wall time and the builder's own time."""
-    env = {**os.environ, "SITE_BUILDER_CACHE": str(cache)}
+    env = {**os.environ, "SITE_BUILDER_CACHE": str(cache), "SITE_BUILDER_RENDER_IN": render_in}
     command = [sys.executable, "-m", "site_builder.cli", "build", "--root", str(project), "--out", str(project / "_site")]
     started = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
@@ -138,10 +138,11 @@ def edit_data(project: Path, run: int) -> Path:
 
 def measure_cli(work: Path, runs: int) -> dict[str, Any]:
     """Time cold, no-op, paragraph-edit and data-edit builds with the command line."""
-    cold, noop, paragraph, data = [], [], [], []
+    cold, cold_threads, noop, paragraph, data = [], [], [], [], []
     for run in range(runs):
         project = copy_project(work / f"cli-{run}")
         cache = work / f"cli-cache-{run}"
+        cold_threads.append(cli_build(project, work / f"cli-cache-threads-{run}", "threads"))  # the same build, rendering in threads
         cold.append(cli_build(project, cache))
         noop.append(cli_build(project, cache))
         edit_paragraph(project, run)
@@ -150,7 +151,8 @@ def measure_cli(work: Path, runs: int) -> dict[str, Any]:
         data.append(cli_build(project, cache))
         shutil.rmtree(project)
         shutil.rmtree(cache)
-    return {name: summarise(samples) for name, samples in (("cold", cold), ("noop", noop), ("paragraph_edit", paragraph), ("data_edit", data))}
+    measures = (("cold", cold), ("cold_render_in_threads", cold_threads), ("noop", noop), ("paragraph_edit", paragraph), ("data_edit", data))
+    return {name: summarise(samples) for name, samples in measures}
 
 
 def summarise(samples: list[dict[str, float]]) -> dict[str, Any]:
@@ -351,7 +353,13 @@ def print_table(report: dict[str, Any]) -> None:
     )
     cli, serve = report["cli"], report["serve"]
     print("\nBuilds with the command line (fresh process)            median     builder's own time")
-    for key, label in (("cold", "cold (empty cache)"), ("noop", "no-op rebuild"), ("paragraph_edit", "one-paragraph edit"), ("data_edit", "data edit")):
+    for key, label in (
+        ("cold", "cold (empty cache)"),
+        ("cold_render_in_threads", "cold, rendering in threads instead of processes"),
+        ("noop", "no-op rebuild"),
+        ("paragraph_edit", "one-paragraph edit"),
+        ("data_edit", "data edit"),
+    ):
         print(f"  {label:<52} {cli[key]['wall_s']:7.3f} s  {cli[key]['builder_s']:7.3f} s  ({cli[key]['charts_rendered']:.0f} charts rendered)")
     print("\nServe mode (in process, data stage kept)")
     for key, label in (("noop_rebuild_s", "no-op rebuild"), ("paragraph_rebuild_s", "one-paragraph rebuild"), ("data_edit_rebuild_s", "data edit rebuild")):
@@ -374,6 +382,7 @@ def print_table(report: dict[str, Any]) -> None:
         )
     print("\nRatios measured in this run")
     print(f"  cold / no-op rebuild (CLI)                           {cli['cold']['wall_s'] / cli['noop']['wall_s']:7.2f}x")
+    print(f"  cold rendering in threads / in processes (CLI)       {cli['cold_render_in_threads']['wall_s'] / cli['cold']['wall_s']:7.2f}x")
     print(f"  CLI paragraph edit / serve paragraph rebuild         {cli['paragraph_edit']['wall_s'] / serve['paragraph_rebuild_s']['median']:7.2f}x")
     print(f"  Observable Framework cold (3.6 s) / ours             {OBSERVABLE['cold_build_s'] / cli['cold']['wall_s']:7.2f}x")
     print(f"  Observable Framework paragraph rebuild (3.3 s) / ours {OBSERVABLE['paragraph_rebuild_s'] / serve['paragraph_rebuild_s']['median']:6.2f}x")

@@ -73,9 +73,10 @@ def build(config: Config, writer: Writer, *, cache_dir: Path | None = None, prog
 class Builder:
     """Build the site stage by stage, keeping what the next build may reuse (the preview server holds one).
 
-    Content, templates and assets are read again on every build: they are cheap. The data stage (dataset,
-    figures, rendered charts) is kept while the data files' contents are unchanged; a change to the chart
-    or figure code needs a new Builder, since the stage holds objects made by that code.
+    Content, templates and assets are read again on every build, but a page's parse is kept while its text is
+    unchanged and Jinja recompiles only templates whose file changed. The data stage (dataset, figures,
+    rendered charts) is kept while the data files' contents are unchanged; a change to the chart or figure
+    code needs a new Builder, since the stage holds objects made by that code.
     """
 
     def __init__(self, config: Config, *, cache_dir: Path | None = None, progress: Progress = _quiet) -> None:
@@ -84,6 +85,8 @@ class Builder:
         self.progress = progress
         self.data_stage: DataStage | None = None
         self.card_pngs: dict[Card, bytes] = {}
+        self.renderer: PageRenderer | None = None  # Jinja recompiles a template only when its file changes
+        self.prepared: dict[tuple[object, ...], PreparedPage] = {}  # parsed pages, by their source and what they may refer to
 
     def build(self, writer: Writer) -> BuildResult:
         """Build the site in memory, then hand every file to the writer at once."""
@@ -117,12 +120,12 @@ class Builder:
             stage = DataStage(fingerprint, dataset, figures, rendered, {**_chart_files(rendered), **_data_files(dataset)})
             lap("charts")
         dataset, figures, rendered = stage.dataset, stage.figures, stage.rendered
-        renderer = PageRenderer(config.templates_dir)
+        renderer = self.renderer = self.renderer or PageRenderer(config.templates_dir)
         site = SiteInfo(config.title, config.description, config.publisher, config.language)
         sources = read_pages(config.content_dir)
         check_templates(sources, renderer.templates())
         content = ContentRenderer(figures, chart_ids(figures), _page_names(sources))
-        prepared = [content.prepare(source) for source in sources]
+        prepared = [self._prepare(content, source, stage.fingerprint) for source in sources]
         claims = check_claims([c for p in prepared for c in p.claims], figures, set(dataset.sources))
         _report_claims(claims, self.progress)
         sharing = Sharing(renderer, rendered, config.base_url)
@@ -140,6 +143,15 @@ class Builder:
         lap("write")
         self.data_stage = stage  # only a build that succeeded is kept for reuse
         return BuildResult(files, pages, figures, timings, cache.hits, cache.misses, rendered, reused)
+
+    def _prepare(self, content: ContentRenderer, source: PageSource, fingerprint: str) -> PreparedPage:
+        """Return a page parsed and checked, reusing the last parse of the same text against the same data and pages."""
+        key = (source.path, source, fingerprint, tuple(sorted(content.page_outputs.items())))
+        if key not in self.prepared:
+            # Keep one parse per file, and only those made against the current data.
+            self.prepared = {k: v for k, v in self.prepared.items() if k[0] != source.path and k[2] == fingerprint}
+            self.prepared[key] = content.prepare(source)
+        return self.prepared[key]
 
     def _card_files(self, cards: list[Card]) -> SiteFiles:
         """Return the social cards' PNGs, drawing only those this builder has not drawn before."""

@@ -280,7 +280,7 @@ def service_highlight(figures: Figures, dataset: Dataset, code: str) -> Chart:
     subtitle = f"999 calls answered for London Ambulance Service from {figures['date_period_start'].text}, by service"
     if not every:
         shown = f"the {format_number(len(frame))} that answered the most" if is_recipient else "the services ranked nearest it"
-        subtitle += f"; {shown} of {figures['helper_services'].digits}"
+        subtitle += f"; showing {shown} (of {figures['helper_services'].digits})"
         description += f" The chart shows {shown}, {format_number(len(frame))} services."
     return make_chart(
         service_chart_id("service", code),

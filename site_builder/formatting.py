@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from fractions import Fraction
 
@@ -22,6 +23,7 @@ _NAMED_FRACTIONS = {
 }
 
 
+@functools.lru_cache(maxsize=8192)  # Babel's formatting is slow and pages repeat the same numbers
 def format_number(value: float, decimals: int = 0) -> str:
     """Return digits with thousands separators: 12823 -> '12,823'."""
     if decimals == 0:

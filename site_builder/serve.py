@@ -284,6 +284,12 @@ class PreviewServer(ThreadingHTTPServer):
         self.preview = preview
         super().__init__((host, port), PreviewHandler)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Ignore a reader closing the page mid-response; report anything else as http.server does."""
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
     @property
     def url(self) -> str:
         """Return the address of the home page."""

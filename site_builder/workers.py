@@ -1,22 +1,32 @@
-"""Render with vl-convert in worker processes: its renders hold one lock, so threads cannot run them side by side.
+"""Render with vl-convert in worker processes: one process runs one Vega render at a time, whatever its threads.
 
-This module imports nothing but vl-convert, so a worker starts in milliseconds; the first render in each
-process then pays vl-convert's start-up (about a second), which `start` lets a build overlap with its own work.
+This module imports nothing but vl-convert, so a worker (`python -m site_builder.workers`) starts in a
+fraction of a second; its first render then pays vl-convert's start-up (about a second), which `start` lets
+a build overlap with its own work.
+SITE_BUILDER_RENDER_IN=threads renders in threads of the build's own process instead (for comparison: a
+thread's PNG rasterising can overlap another's Vega render, but two Vega renders never overlap).
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import contextlib
 import os
+import pickle
+import queue
+import subprocess
+import sys
 import threading
-import time
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import IO, Any
 
 import vl_convert as vlc
 
 _WARM_UP_SPEC = {"mark": "point", "data": {"values": [{"a": 1}]}, "encoding": {"x": {"field": "a", "type": "quantitative"}}}
-_pool: ProcessPoolExecutor | None = None
+RENDER_IN = "SITE_BUILDER_RENDER_IN"  # "processes" (the default) or "threads"
+_pool: Executor | None = None
 _started = False
 
 
@@ -25,24 +35,12 @@ def worker_count() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def pool() -> ProcessPoolExecutor:
+def pool() -> Executor:
     """Return the render processes, starting them on first use; one set serves every build of this process."""
     global _pool
     if _pool is None:
-        # spawn, not fork: the parent may hold threads (the preview server) and vl-convert's own runtime.
-        _pool = ProcessPoolExecutor(worker_count(), mp_context=multiprocessing.get_context("spawn"), initializer=_follow_parent, initargs=(os.getpid(),))
+        _pool = ThreadPoolExecutor(worker_count()) if os.environ.get(RENDER_IN) == "threads" else RenderProcesses(worker_count())
     return _pool
-
-
-def _follow_parent(parent: int) -> None:
-    """Exit this render process when the build that started it is gone (killed, say), instead of lingering."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
 
 
 def start() -> None:
@@ -56,7 +54,7 @@ def start() -> None:
     _started = True
 
 
-def submit(function: Any, *args: Any) -> Future[Any]:
+def submit(function: Callable[..., Any], *args: Any) -> Future[Any]:
     """Run function(*args) in a render process."""
     return pool().submit(function, *args)
 
@@ -67,6 +65,95 @@ def discard() -> None:
     if _pool is not None:
         _pool.shutdown(wait=False, cancel_futures=True)
     _pool, _started = None, False
+
+
+class RenderProcesses(Executor):
+    """Processes running `python -m site_builder.workers`, fed over pipes.
+
+    Unlike multiprocessing's spawn, a worker never imports the caller's __main__, so calling build() from a
+    script without an `if __name__ == "__main__"` guard is safe; and a worker exits when its parent does,
+    because its input closes.
+    """
+
+    def __init__(self, count: int) -> None:
+        self._tasks: queue.SimpleQueue[tuple[Future[Any], str, tuple[Any, ...]] | None] = queue.SimpleQueue()
+        package_parent = str(Path(__file__).resolve().parent.parent)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))}
+        self._processes = [subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env) for _ in range(count)]
+        self._threads = [threading.Thread(target=self._feed, args=(process,), daemon=True) for process in self._processes]
+        for thread in self._threads:
+            thread.start()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        """Queue fn(*args) for the next free process; fn must be one of this module's render functions."""
+        if fn.__name__ not in TASKS or kwargs:
+            raise ValueError(f"render processes run {', '.join(TASKS)} with positional arguments only")
+        future: Future[Any] = Future()
+        self._tasks.put((future, fn.__name__, args))
+        return future
+
+    def _feed(self, process: subprocess.Popen[bytes]) -> None:
+        assert process.stdin is not None and process.stdout is not None
+        while (task := self._tasks.get()) is not None:
+            future, name, args = task
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                _send(process.stdin, (name, args))
+                succeeded, value = _receive(process.stdout)
+            except (OSError, EOFError, pickle.UnpicklingError):
+                future.set_exception(BrokenProcessPool("a render process stopped"))
+                return
+            if succeeded:
+                future.set_result(value)
+            else:
+                future.set_exception(value)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Stop the processes once the queued work is done (or cancelled)."""
+        if cancel_futures:
+            with contextlib.suppress(queue.Empty):
+                while (task := self._tasks.get_nowait()) is not None:
+                    task[0].cancel()
+        for _ in self._threads:
+            self._tasks.put(None)
+        if wait:
+            for thread in self._threads:
+                thread.join()
+        for process in self._processes:
+            if process.stdin is not None:
+                with contextlib.suppress(OSError):
+                    process.stdin.close()
+            if wait:
+                process.wait()
+
+
+def _send(stream: IO[bytes], message: object) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(len(data).to_bytes(8, "big") + data)
+    stream.flush()
+
+
+def _receive(stream: IO[bytes]) -> Any:
+    header = stream.read(8)
+    if len(header) < 8:
+        raise EOFError("the render process closed its output")
+    data = stream.read(int.from_bytes(header, "big"))
+    return pickle.loads(data)
+
+
+def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
+    """Answer render requests until the parent closes the pipe (the worker's main loop)."""
+    while True:
+        try:
+            name, args = _receive(requests)
+        except EOFError:
+            return
+        try:
+            reply: tuple[bool, Any] = (True, TASKS[name](*args))
+        except Exception as error:  # send the message back; the parent says which chart it was
+            reply = (False, RuntimeError(f"{type(error).__name__}: {error}" if not str(error) else str(error)))
+        _send(replies, reply)
 
 
 def warm_up() -> None:
@@ -88,3 +175,13 @@ def render_spec(spec: dict[str, Any], png_scale: float) -> tuple[str, bytes, dic
 def render_png(spec: dict[str, Any], scale: float) -> bytes:
     """Return a Vega-Lite spec drawn as a PNG."""
     return bytes(vlc.vegalite_to_png(spec, scale=scale))
+
+
+TASKS: dict[str, Callable[..., Any]] = {"warm_up": warm_up, "render_spec": render_spec, "render_png": render_png}
+
+
+if __name__ == "__main__":
+    # Replies go out on a copy of stdout; anything a library prints goes to stderr instead of into the pipe.
+    replies = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    serve(sys.stdin.buffer, replies)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -183,3 +184,59 @@ def test_a_broken_site_yml_is_not_forgotten_by_the_next_content_edit(preview: Pr
     append(content, "\nAnother paragraph.\n")
     status = preview.rebuild([content])
     assert status.error is not None and "not_a_setting" in status.error
+
+
+def test_a_template_edit_shows_in_the_next_build_from_the_same_builder(preview: Preview) -> None:
+    template = preview.root / "templates" / "base.html"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace("Figures are computed from the", "Every figure is computed from the"), encoding="utf-8")
+    assert preview.rebuild([template]).error is None
+    footer = BeautifulSoup(preview.files["index.html"], "html.parser").select_one("footer.site-footer")
+    assert footer is not None and "Every figure is computed from the" in footer.get_text()
+
+
+RELOAD_SCRIPT = """
+import json, sys
+from pathlib import Path
+from site_builder import serve
+root = Path(sys.argv[1])
+preview = serve.Preview(root, cache_dir=Path(sys.argv[2]), describe=lambda error: error.describe(root), log=lambda _: None)
+first = preview.rebuild()
+old_builder = preview.builder
+second = preview.rebuild([serve.PACKAGE_DIR / "charts.py"])
+print(json.dumps({"first": first.error, "second": second.error, "builds": second.build, "new_builder": preview.builder is not old_builder,
+                  "reused_data": preview.last_result.reused_data, "pages": len(preview.last_result.pages)}))
+"""
+
+
+def test_a_chart_code_change_reloads_the_builder_and_rebuilds_from_the_data(project_copy: Path, chart_cache: Path) -> None:
+    # In a separate process: reloading the builder's modules here would swap classes under the other tests' feet.
+    result = subprocess.run([sys.executable, "-c", RELOAD_SCRIPT, str(project_copy), str(chart_cache)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout)
+    assert outcome["first"] is None and outcome["second"] is None
+    assert outcome["builds"] == 2 and outcome["new_builder"] and not outcome["reused_data"] and outcome["pages"] > 3
+
+
+BROKEN_CODE_SCRIPT = """
+import importlib, json, sys
+from pathlib import Path
+from site_builder import serve
+root = Path(sys.argv[1])
+preview = serve.Preview(root, cache_dir=Path(sys.argv[2]), describe=lambda error: error.describe(root), log=lambda _: None)
+preview.rebuild()
+good = preview.files
+def broken(module):
+    raise SyntaxError("invalid syntax", (str(serve.PACKAGE_DIR / "charts.py"), 42, 5, "def chart(:"))
+importlib.reload = broken
+status = preview.rebuild([serve.PACKAGE_DIR / "charts.py"])
+print(json.dumps({"error": status.error, "same_site": preview.files is good, "build": status.build}))
+"""
+
+
+def test_chart_code_that_does_not_parse_is_reported_and_the_last_good_site_kept(project_copy: Path, chart_cache: Path) -> None:
+    result = subprocess.run([sys.executable, "-c", BROKEN_CODE_SCRIPT, str(project_copy), str(chart_cache)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout)
+    assert outcome["error"].startswith("chart error:") and "charts.py, line 42" in outcome["error"] and "does not parse" in outcome["error"]
+    assert outcome["same_site"] and outcome["build"] == 1
