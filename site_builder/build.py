@@ -25,12 +25,13 @@ from .figures import Figures, compute_figures
 from .markup import FigureNamespace
 from .model import Dataset
 from .render import NavLink, Page, PageContext, PageRenderer, SiteInfo, Social, root_for, service_output
-from .renderer import ChartCache, RenderedChart, render_charts
+from .renderer import ChartCache, RenderedChart, render_charts, vega_runtime
 from .writer import SiteFiles, Writer
 
 Progress = Callable[[str], None]
 ASSETS = "assets"
 CHART_FOLDER = "charts"
+RUNTIME = f"{ASSETS}/vega-runtime.js"
 DATA_FOLDER = "data"
 SERVICES_INDEX = "services/index.html"
 METHODOLOGY = "methodology/index.html"  # where claims are listed and checked
@@ -90,6 +91,7 @@ def build(config: Config, writer: Writer, *, cache_dir: Path | None = None, prog
     files.update(_chart_files(rendered))
     files.update(_data_files(dataset))
     files.update(_asset_files(config.templates_dir / ASSETS))
+    files[RUNTIME] = vega_runtime(cache_dir)  # generated from the installed package, never committed
     lap("pages")
     writer.write_site(files)
     lap("write")
@@ -289,6 +291,8 @@ def _chart_files(rendered: dict[str, RenderedChart]) -> SiteFiles:
         files[f"{base}.png"] = item.png
         files[f"{base}.vl.json"] = (json.dumps(item.chart.spec, indent=2, sort_keys=True) + "\n").encode("utf-8")
         files[f"{base}.vg.json"] = (json.dumps(item.vega, sort_keys=True) + "\n").encode("utf-8")
+        if item.narrow_vega is not None:
+            files[f"{base}.narrow.vg.json"] = (json.dumps(item.narrow_vega, sort_keys=True) + "\n").encode("utf-8")
         files[f"{base}.csv"] = item.chart.table.to_csv().encode("utf-8")
     return files
 

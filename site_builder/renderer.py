@@ -30,6 +30,8 @@ class RenderedChart:
     inline_svg: str = field(repr=False)  # SVG for inlining in a page: ids namespaced, labelled
     png: bytes = field(repr=False)
     vega: dict[str, Any] = field(repr=False)
+    inline_narrow_svg: str | None = field(default=None, repr=False)  # the phone drawing, labelled like the wide one
+    narrow_vega: dict[str, Any] | None = field(default=None, repr=False)
 
 
 def renderer_version() -> str:
@@ -87,6 +89,38 @@ class ChartCache:
                 stream.write(data)
             os.replace(temporary, base.with_suffix(suffix))
 
+    def get_drawing(self, key: str) -> tuple[str, dict[str, Any]] | None:
+        """Return a cached second drawing (untitled SVG and compiled Vega), or None if absent or damaged."""
+        if self.folder is None:
+            return None
+        base = self.folder / key[:2] / key
+        try:
+            svg = base.with_suffix(".drawing.svg").read_text(encoding="utf-8")
+            vega = json.loads(base.with_suffix(".drawing.vg.json").read_text(encoding="utf-8"))
+            digest = base.with_suffix(".drawing.sha256").read_text(encoding="ascii").strip()
+        except (OSError, ValueError):
+            return None
+        if digest != _digest(svg, b"", vega, "") or not svg.startswith("<svg"):
+            return None
+        return svg, vega
+
+    def put_drawing(self, key: str, svg: str, vega: dict[str, Any]) -> None:
+        """Store a second drawing; the digest is written last and marks the entry complete."""
+        if self.folder is None:
+            return
+        folder = self.folder / key[:2]
+        folder.mkdir(parents=True, exist_ok=True)
+        base = folder / key
+        for suffix, data in (
+            (".drawing.svg", svg.encode()),
+            (".drawing.vg.json", json.dumps(vega, sort_keys=True).encode()),
+            (".drawing.sha256", _digest(svg, b"", vega, "").encode()),
+        ):
+            handle, temporary = tempfile.mkstemp(dir=folder)
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.replace(temporary, base.with_suffix(suffix))
+
 
 def _digest(svg: str, png: bytes, vega: dict[str, Any], bare: str) -> str:
     hasher = hashlib.sha256(svg.encode() + bare.encode())
@@ -120,7 +154,35 @@ def render_chart(chart: Chart, cache: ChartCache) -> RenderedChart:
     else:
         cache.hits += 1
         svg, png, vega, bare = cached
-    return RenderedChart(chart=chart, svg=svg, inline_svg=label_svg(bare, chart), png=png, vega=vega)
+    narrow_svg, narrow_vega = render_narrow(chart, cache) if chart.narrow_spec is not None else (None, None)
+    return RenderedChart(
+        chart=chart,
+        svg=svg,
+        inline_svg=label_svg(bare, chart),
+        png=png,
+        vega=vega,
+        inline_narrow_svg=None if narrow_svg is None else label_svg(narrow_svg, chart, "narrow"),
+        narrow_vega=narrow_vega,
+    )
+
+
+def render_narrow(chart: Chart, cache: ChartCache) -> tuple[str, dict[str, Any]]:
+    """Render a chart's phone drawing, untitled (the page prints the title), to SVG and compiled Vega."""
+    assert chart.narrow_spec is not None
+    spec = untitled(chart.narrow_spec)
+    key = cache.key(spec)
+    cached = cache.get_drawing(key)
+    if cached is not None:
+        cache.hits += 1
+        return cached
+    cache.misses += 1
+    try:
+        vega = vlc.vegalite_to_vega(spec)
+        svg = vlc.vega_to_svg(vega)
+    except Exception as error:  # vl-convert reports spec mistakes as plain exceptions
+        raise ChartError(f"chart '{chart.id}' (narrow drawing) could not be rendered: {str(error).splitlines()[0]}", "site_builder/charts.py") from error
+    cache.put_drawing(key, svg, vega)
+    return svg, vega
 
 
 def untitled(spec: dict[str, Any]) -> dict[str, Any]:
@@ -128,9 +190,9 @@ def untitled(spec: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in spec.items() if key != "title"}
 
 
-def label_svg(svg: str, chart: Chart) -> str:
+def label_svg(svg: str, chart: Chart, variant: str = "") -> str:
     """Return the SVG ready to inline: an image role, a title and a description from the data."""
-    prefix = f"chart-{chart.id}"
+    prefix = f"chart-{chart.id}" + (f"-{variant}" if variant else "")
     svg = namespace_svg_ids(svg, prefix)
     title_id, desc_id = f"{prefix}-title", f"{prefix}-desc"
     opening_end = svg.index(">") + 1
@@ -138,3 +200,24 @@ def label_svg(svg: str, chart: Chart) -> str:
     opening = opening.replace(' class="marks"', f' class="marks chart-svg" role="img" aria-labelledby="{title_id} {desc_id}" focusable="false"')
     labels = f'<title id="{title_id}">{escape(chart.title)}</title><desc id="{desc_id}">{escape(chart.description)}</desc>'
     return opening + labels + svg[opening_end:]
+
+
+# The browser runtime. The specs are compiled to Vega at build; Vega Embed draws them. (vl-convert's
+# bundler binds `vega` to the package's default export, which Vega lacks, so Vega alone can't be exported.)
+RUNTIME_SNIPPET = "window.vegaEmbed = vegaEmbed;"
+
+
+def vega_runtime(cache_folder: Path | None) -> bytes:
+    """Return the Vega runtime script, bundled from the installed vl-convert and cached by its version."""
+    key = hashlib.sha256((RUNTIME_SNIPPET + renderer_version()).encode()).hexdigest()
+    path = None if cache_folder is None else cache_folder / "runtime" / f"vega-{key[:16]}.js"
+    if path is not None and path.is_file():
+        return path.read_bytes()
+    script = vlc.javascript_bundle(RUNTIME_SNIPPET).encode("utf-8")
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(script)
+        os.replace(temporary, path)
+    return script
