@@ -481,13 +481,22 @@ def help_map(figures: Figures, dataset: Dataset) -> Chart:
     return make_chart(
         "map",
         drawing,
-        title="The help came from every corner of England",
+        title=_map_title(figures),
         subtitle=f"999 calls answered for London Ambulance Service {_period(figures)}, by the helping service's area",
         description=description.strip(),
         source=f"{source_line(dataset, 'hsj', 'ons_os_boundaries')}. {dataset.boundaries_attribution.rstrip('.')}",
         table=table,
         labels={"service": "Service area", "calls": "Calls answered", "band": "Shown as"},
     )
+
+
+def _map_title(figures: Figures) -> str:
+    """Return the map's finding: whether every service in England helped, and which answered none."""
+    english = [s for s in figures.services if s.nation == "England"]
+    helping = [s for s in english if s.calls_answered.value]
+    if len(helping) == len(english):
+        return f"All {len(english)} of England's other services answered some of London's calls"
+    return f"{len(helping)} of England's {len(english)} other services answered some of London's calls"
 
 
 def _map_label(row: dict[str, Any], recipient_label: str) -> str:
@@ -661,7 +670,7 @@ def london_share(figures: Figures, dataset: Dataset) -> Chart:
         base = alt.Chart(frame)
         solid = base.mark_bar().encode(
             y=y,
-            x=alt.X("low:Q", axis=x_axis, scale=alt.Scale(domain=[0, high * (1.5 if narrow else 1.25)], nice=False)),
+            x=alt.X("low:Q", axis=x_axis, scale=alt.Scale(domain=[0, high * (1.5 if narrow else 1.32)], nice=False)),
             color=alt.Color("bar:N", scale=alt.Scale(domain=[las_label, elsewhere_label], range=[COLOURS["other"], COLOURS["category_1"]]), legend=None),
             tooltip=[alt.Tooltip("bar:N", title="Bar"), alt.Tooltip("label:N", title="Calls")],
         )
@@ -725,6 +734,7 @@ def two_kinds(figures: Figures, dataset: Dataset) -> Chart:
         },
     ]
     frame = pd.DataFrame(rows)
+    largest = float(frame["value"].max())  # one scale for both panels, with room for the longer label
 
     def panel(row: dict[str, Any], width: int) -> Any:
         data = pd.DataFrame([row])
@@ -732,7 +742,7 @@ def two_kinds(figures: Figures, dataset: Dataset) -> Chart:
             alt.Chart(data)
             .mark_bar(color=row["colour"], size=26)
             .encode(
-                x=alt.X("value:Q", axis=None),
+                x=alt.X("value:Q", axis=None, scale=alt.Scale(domain=[0, largest * (1.75 if width <= NARROW else 1.4)], nice=False)),
                 tooltip=[
                     alt.Tooltip("kind:N", title="Support"),
                     alt.Tooltip("value:Q", title=row["unit"].capitalize(), format=",.0f"),
@@ -744,7 +754,7 @@ def two_kinds(figures: Figures, dataset: Dataset) -> Chart:
         heading, _, rest = row["kind"].partition(": ")
         title = alt.Title(
             [f"{heading}: {rest}"] if width > NARROW else [f"{heading}:", *textwrap.wrap(rest, 38)],
-            subtitle=textwrap.wrap(row["period"], 48),
+            subtitle=textwrap.wrap(row["period"], width // 7),
             anchor="start",
             fontSize=14,
             fontWeight=700,
@@ -753,7 +763,7 @@ def two_kinds(figures: Figures, dataset: Dataset) -> Chart:
             offset=6,
             limit=width,
         )
-        return alt.layer(bar, label).properties(width=width - 150 if width <= NARROW else width - 200, height=30, title=title)
+        return alt.layer(bar, label).properties(width=width - 8, height=30, title=title)
 
     def draw(width: int) -> alt.VConcatChart:
         # One scale for both, so bar lengths compare counts; the labels say what each count is of.
