@@ -265,6 +265,12 @@ def _room(values: pd.Series, width: int) -> alt.Scale:
     return alt.Scale(domain=[0, float(values.max()) * (1.22 if width <= NARROW else 1.1)], nice=False)
 
 
+def _hover_rows(bars: alt.Chart) -> alt.Chart:
+    """Dim the other rows while the pointer rests on one (live drawings only: the static SVG shows every row in full)."""
+    hover = alt.selection_point(name="hover", on="pointerover", clear="pointerout", fields=["service"], empty=True)
+    return bars.add_params(hover).encode(opacity=alt.condition(hover, alt.value(1.0), alt.value(0.5)))
+
+
 def _end_labels(data: pd.DataFrame, y: alt.Y, field_name: str, value_format: str = ",.0f") -> alt.Chart:
     """Return the numbers printed at the end of each bar (readers should not have to read them off an axis)."""
     return (
@@ -295,7 +301,7 @@ def calls_by_service(figures: Figures, dataset: Dataset) -> Chart:
                 tooltip=[alt.Tooltip("service:N", title="Service"), alt.Tooltip("kind:N", title="Kind"), alt.Tooltip("count:Q", title="Calls", format=",")],
             )
         )
-        return alt.layer(bars, _end_labels(frame, y, "calls")).properties(width=width, height=alt.Step(22))
+        return alt.layer(_hover_rows(bars), _end_labels(frame, y, "calls")).properties(width=width, height=alt.Step(22))
 
     top = figures["top_service_short_name"].text
     description = (
@@ -356,7 +362,7 @@ def category_1_share(figures: Figures, dataset: Dataset) -> Chart:
         )
         rule = alt.Chart(mean).mark_rule(strokeDash=[4, 3], color=TEXT).encode(x="share:Q")
         rule_label = alt.Chart(mean).mark_text(align="left", baseline="bottom", dx=4, dy=-2, fontWeight=700).encode(x="share:Q", y=alt.value(0), text="label:N")
-        return alt.layer(bars, _end_labels(frame, y, "share", ".1f"), rule, rule_label).properties(width=width, height=alt.Step(24))
+        return alt.layer(_hover_rows(bars), _end_labels(frame, y, "share", ".1f"), rule, rule_label).properties(width=width, height=alt.Step(24))
 
     description = (
         f"Bar chart of the share of category 1 calls among the calls each of {len(answered)} services answered for London. "
@@ -552,7 +558,7 @@ def calls_per_100k(figures: Figures, dataset: Dataset) -> Chart:
             .mark_text(align="left", baseline="middle", fontStyle="italic", color=MUTED_TEXT, dx=4)
             .encode(y=y, x=alt.value(0), text="label:N")
         )
-        return alt.layer(bars, _end_labels(rated, y, "rate", ".1f"), gaps).properties(width=width, height=alt.Step(22))
+        return alt.layer(_hover_rows(bars), _end_labels(rated, y, "rate", ".1f"), gaps).properties(width=width, height=alt.Step(22))
 
     description = (
         f"Bar chart of calls answered for London per 100,000 residents, for the {figures['services_with_population'].digits} helping services "
@@ -620,7 +626,7 @@ def concentration(figures: Figures, dataset: Dataset) -> Chart:
         )
         rules = alt.Chart(marks).mark_rule(strokeDash=[4, 3], color=TEXT).encode(x="share:Q")
         rule_labels = alt.Chart(marks).mark_text(align="center", baseline="bottom", dy=-2, fontWeight=700).encode(x="share:Q", y=alt.value(0), text="label:N")
-        return alt.layer(bars, _end_labels(frame, y, "cumulative", ".0f"), rules, rule_labels).properties(width=width, height=alt.Step(22))
+        return alt.layer(_hover_rows(bars), _end_labels(frame, y, "cumulative", ".0f"), rules, rule_labels).properties(width=width, height=alt.Step(22))
 
     description = (
         f"Bar chart of the running share of the {figures['calls_answered_total'].digits} calls answered for London, with services ranked by calls answered. "
@@ -809,7 +815,7 @@ def service_highlight(figures: Figures, dataset: Dataset, code: str) -> Chart:
             )
         )
         labels = _end_labels(frame, y, "calls")
-        return alt.layer(bars, labels).properties(width=width, height=alt.Step(22))
+        return alt.layer(_hover_rows(bars), labels).properties(width=width, height=alt.Step(22))
 
     if is_recipient:
         name = figures.recipient.name
