@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import textwrap
 from collections.abc import Callable
@@ -802,15 +803,20 @@ def service_highlight(figures: Figures, dataset: Dataset, code: str) -> Chart:
     order = list(frame["service"])
     is_recipient = code == figures.recipient.code
 
+    highlighted = [str(name) for name in frame.loc[frame["highlight"], "service"]]
+    # The service's own name is bold too, so a service that answered none (no bar to colour) still stands out.
+    bold = alt.expr(f"indexof({json.dumps(highlighted)}, datum.value) >= 0 ? 700 : 400")
+    others = COLOURS["other"] if is_recipient else COLOURS["muted"]  # London's page: every bar is a helper
+
     def draw(width: int) -> alt.TopLevelMixin:
-        y = alt.Y("service:N", sort=order, title=None)
+        y = alt.Y("service:N", sort=order, title=None, axis=alt.Axis(labelFontWeight=bold))
         bars = (
             alt.Chart(frame)
             .mark_bar()
             .encode(
                 y=y,
                 x=alt.X("calls:Q", axis=_axis(width, "999 calls answered for LAS"), scale=_room(frame["calls"], width)),
-                color=alt.condition(alt.datum.highlight, alt.value(COLOURS["highlight"]), alt.value(COLOURS["muted"])),
+                color=alt.condition(alt.datum.highlight, alt.value(COLOURS["highlight"]), alt.value(others)),
                 tooltip=[alt.Tooltip("service:N", title="Service"), alt.Tooltip("calls:Q", title="Calls answered", format=",")],
             )
         )
@@ -819,16 +825,20 @@ def service_highlight(figures: Figures, dataset: Dataset, code: str) -> Chart:
 
     if is_recipient:
         name = figures.recipient.name
-        title = f"{figures['helper_services'].text.capitalize()} services answered {name}'s calls"
+        title = f"{figures['services_answering'].text.capitalize()} other services answered {name}'s calls"
         description = (
-            f"Bar chart of the {figures['calls_answered_total'].digits} calls answered for {name} by each of "
-            f"{figures['helper_services'].digits} other services; {figures['top_service_name'].text} answered the most, "
-            f"{figures['top_service_calls'].digits}."
+            f"Bar chart of the {figures['calls_answered_total'].digits} calls answered for {name} by each of the "
+            f"{figures['helper_services'].digits} other services listed; {figures['top_service_name'].text} answered the most, "
+            f"{figures['top_service_calls'].digits}, and {figures['services_answering_none_names'].text} answered none."
         )
     else:
         service = figures.service(code)
         name = service.name
-        title = f"{service.short_name} answered the {service.rank_text} most calls for London"
+        title = (
+            f"{service.short_name} answered the {service.rank_text} most calls for London"
+            if service.calls_answered.value
+            else f"{service.short_name} answered none of London's calls"
+        )
         description = (
             f"Bar chart of calls answered for London Ambulance Service by each of {figures['helper_services'].digits} services, "
             f"with {name} highlighted: it answered {service.calls_answered.digits} calls, {service.share_of_calls.text} of all "
