@@ -388,7 +388,7 @@ def category_1_share(figures: Figures, dataset: Dataset) -> Chart:
 # The map's classes: a sequential blue scale for calls answered (one hue, so safe for colour-blind
 # readers), hollow for "answered none", grey with a dashed edge for "no data", and the recipient apart.
 MAP_BINS = ((1, 500, "1–499"), (500, 1000, "500–999"), (1000, 2000, "1,000–1,999"), (2000, None, "2,000 or more"))
-MAP_BLUES = ("#9ecae1", "#4292c6", "#2171b5", "#08306b")
+MAP_BLUES = ("#4292c6", "#2171b5", "#08519c", "#08306b")  # each at least 3:1 against white
 MAP_NONE, MAP_NO_DATA = "#ffffff", "#bdbdbd"
 MAP_WIDTH = NARROW  # a map of the UK is tall: one drawing fits a phone and sits beside the text on a desktop
 
