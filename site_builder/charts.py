@@ -573,7 +573,7 @@ def calls_per_100k(figures: Figures, dataset: Dataset) -> Chart:
         draw(WIDE),
         narrow=draw(NARROW),
         title=f"For its size, {leader.short_name} gave the most help",
-        subtitle=f"Calls answered for LAS {_period(figures)} per 100,000 residents of the helping service's area",
+        subtitle=f"Calls answered for LAS {_period(figures)} per 100,000 residents of the helping service's area; no data where no population matches it",
         description=description,
         source=source_line(dataset, "hsj", "ons_mye2019"),
         table=frame,
