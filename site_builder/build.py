@@ -25,12 +25,13 @@ from .figures import Figures, ServiceFigures, compute_figures
 from .markup import FigureNamespace
 from .model import Dataset
 from .render import NavLink, Page, PageContext, PageRenderer, SiteInfo, Social, root_for, service_output
-from .renderer import ChartCache, RenderedChart, render_charts
+from .renderer import ChartCache, RenderedChart, render_charts, vega_runtime
 from .writer import SiteFiles, Writer
 
 Progress = Callable[[str], None]
 ASSETS = "assets"
 CHART_FOLDER = "charts"
+RUNTIME = f"{ASSETS}/vega-runtime.js"
 DATA_FOLDER = "data"
 SERVICES_INDEX = "services/index.html"
 METHODOLOGY = "methodology/index.html"  # where claims are listed and checked
@@ -85,6 +86,7 @@ class Builder:
         self.progress = progress
         self.data_stage: DataStage | None = None
         self.card_pngs: dict[Card, bytes] = {}
+        self.runtime: bytes = b""  # the Vega runtime script: the same for every build of this process
         self.renderer: PageRenderer | None = None  # Jinja recompiles a template only when its file changes
         self.prepared: dict[tuple[object, ...], PreparedPage] = {}  # parsed pages, by their source and what they may refer to
 
@@ -138,6 +140,8 @@ class Builder:
         files.update(_embed_files(pages, site, sharing, cards))
         files.update(stage.files)
         files.update(_asset_files(config.templates_dir / ASSETS))
+        self.runtime = self.runtime or vega_runtime(self.cache_dir)  # generated from the installed package, never committed
+        files[RUNTIME] = self.runtime
         lap("pages")
         writer.write_site(files)
         lap("write")
@@ -383,6 +387,8 @@ def _chart_files(rendered: dict[str, RenderedChart]) -> SiteFiles:
         files[f"{base}.png"] = item.png
         files[f"{base}.vl.json"] = (json.dumps(item.chart.spec, indent=2, sort_keys=True) + "\n").encode("utf-8")
         files[f"{base}.vg.json"] = (json.dumps(item.vega, sort_keys=True) + "\n").encode("utf-8")
+        if item.narrow_vega is not None:
+            files[f"{base}.narrow.vg.json"] = (json.dumps(item.narrow_vega, sort_keys=True) + "\n").encode("utf-8")
         files[f"{base}.csv"] = item.chart.table.to_csv().encode("utf-8")
     return files
 

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import tempfile
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from html import escape
@@ -31,6 +32,8 @@ class RenderedChart:
     inline_svg: str = field(repr=False)  # SVG for inlining in a page: ids namespaced, labelled
     png: bytes = field(repr=False)
     vega: dict[str, Any] = field(repr=False)
+    inline_narrow_svg: str | None = field(default=None, repr=False)  # the phone drawing, labelled like the wide one
+    narrow_vega: dict[str, Any] | None = field(default=None, repr=False)
 
 
 def renderer_version() -> str:
@@ -92,6 +95,38 @@ class ChartCache:
                 stream.write(data)
             os.replace(temporary, base.with_suffix(suffix))
 
+    def get_drawing(self, key: str) -> tuple[str, dict[str, Any]] | None:
+        """Return a cached second drawing (untitled SVG and compiled Vega), or None if absent or damaged."""
+        if self.folder is None:
+            return None
+        base = self.folder / key[:2] / key
+        try:
+            svg = base.with_suffix(".drawing.svg").read_text(encoding="utf-8")
+            vega = json.loads(base.with_suffix(".drawing.vg.json").read_text(encoding="utf-8"))
+            digest = base.with_suffix(".drawing.sha256").read_text(encoding="ascii").strip()
+        except (OSError, ValueError):
+            return None
+        if digest != _digest(svg, b"", vega, "") or not svg.startswith("<svg"):
+            return None
+        return svg, vega
+
+    def put_drawing(self, key: str, svg: str, vega: dict[str, Any]) -> None:
+        """Store a second drawing; the digest is written last and marks the entry complete."""
+        if self.folder is None:
+            return
+        folder = self.folder / key[:2]
+        folder.mkdir(parents=True, exist_ok=True)
+        base = folder / key
+        for suffix, data in (
+            (".drawing.svg", svg.encode()),
+            (".drawing.vg.json", json.dumps(vega, sort_keys=True).encode()),
+            (".drawing.sha256", _digest(svg, b"", vega, "").encode()),
+        ):
+            handle, temporary = tempfile.mkstemp(dir=folder)
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.replace(temporary, base.with_suffix(suffix))
+
 
 def _digest(svg: str, png: bytes, vega: dict[str, Any], bare: str) -> str:
     hasher = hashlib.sha256(svg.encode() + bare.encode())
@@ -103,47 +138,59 @@ def _digest(svg: str, png: bytes, vega: dict[str, Any], bare: str) -> str:
 def render_charts(charts: dict[str, Chart], cache: ChartCache) -> dict[str, RenderedChart]:
     """Render every chart, reusing cached renderings; the others render side by side in worker processes."""
     done: dict[str, tuple[str, bytes, dict[str, Any], str]] = {}
-    missing: list[tuple[Chart, str]] = []
+    drawings: dict[str, tuple[str, dict[str, Any]]] = {}
+    pending: list[tuple[Chart, str, str, Future[Any]]] = []
     for chart in charts.values():
         key = cache.key(chart.spec)
         cached = cache.get(key)
         if cached is None:
-            missing.append((chart, key))
+            pending.append((chart, "wide", key, workers.submit(workers.render_spec, chart.spec, PNG_SCALE)))
         else:
             cache.hits += 1
             done[chart.id] = cached
-    pending = [(chart, key, workers.submit(workers.render_spec, chart.spec, PNG_SCALE)) for chart, key in missing]
-    for chart, key, future in pending:
+        if chart.narrow_spec is not None:
+            spec = untitled(chart.narrow_spec)
+            narrow_key = cache.key(spec)
+            drawing = cache.get_drawing(narrow_key)
+            if drawing is None:
+                pending.append((chart, "narrow", narrow_key, workers.submit(workers.render_drawing, spec)))
+            else:
+                cache.hits += 1
+                drawings[chart.id] = drawing
+    for chart, variant, key, future in pending:
+        what = f"chart '{chart.id}'" + (" (narrow drawing)" if variant == "narrow" else "")
         try:
-            done[chart.id] = future.result()
+            result = future.result()
         except BrokenProcessPool:
             workers.discard()
-            raise ChartError(f"chart '{chart.id}' could not be rendered: a render process stopped", "site_builder/charts.py") from None
+            raise ChartError(f"{what} could not be rendered: a render process stopped", "site_builder/charts.py") from None
         except Exception as error:  # vl-convert reports spec mistakes as plain exceptions
-            raise ChartError(f"chart '{chart.id}' could not be rendered: {str(error).splitlines()[0]}", "site_builder/charts.py") from error
+            raise ChartError(f"{what} could not be rendered: {str(error).splitlines()[0]}", "site_builder/charts.py") from error
         cache.misses += 1
-        cache.put(key, *done[chart.id])
-    return {chart_id: _rendered(chart, *done[chart_id]) for chart_id, chart in charts.items()}
+        if variant == "narrow":
+            drawings[chart.id] = result
+            cache.put_drawing(key, *result)
+        else:
+            done[chart.id] = result
+            cache.put(key, *result)
+    return {chart_id: _rendered(chart, *done[chart_id], drawings.get(chart_id)) for chart_id, chart in charts.items()}
 
 
 def render_chart(chart: Chart, cache: ChartCache) -> RenderedChart:
-    """Render one chart to SVG, 2x PNG and compiled Vega, in this process."""
-    key = cache.key(chart.spec)
-    cached = cache.get(key)
-    if cached is None:
-        cache.misses += 1
-        try:
-            cached = workers.render_spec(chart.spec, PNG_SCALE)
-        except Exception as error:  # vl-convert reports spec mistakes as plain exceptions
-            raise ChartError(f"chart '{chart.id}' could not be rendered: {str(error).splitlines()[0]}", "site_builder/charts.py") from error
-        cache.put(key, *cached)
-    else:
-        cache.hits += 1
-    return _rendered(chart, *cached)
+    """Render one chart (both its drawings), reusing cached renderings."""
+    return render_charts({chart.id: chart}, cache)[chart.id]
 
 
-def _rendered(chart: Chart, svg: str, png: bytes, vega: dict[str, Any], bare: str) -> RenderedChart:
-    return RenderedChart(chart=chart, svg=svg, inline_svg=label_svg(bare, chart), png=png, vega=vega)
+def _rendered(chart: Chart, svg: str, png: bytes, vega: dict[str, Any], bare: str, narrow: tuple[str, dict[str, Any]] | None = None) -> RenderedChart:
+    return RenderedChart(
+        chart=chart,
+        svg=svg,
+        inline_svg=label_svg(bare, chart),
+        png=png,
+        vega=vega,
+        inline_narrow_svg=None if narrow is None else label_svg(narrow[0], chart, "narrow"),
+        narrow_vega=None if narrow is None else narrow[1],
+    )
 
 
 def untitled(spec: dict[str, Any]) -> dict[str, Any]:
@@ -151,9 +198,9 @@ def untitled(spec: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in spec.items() if key != "title"}
 
 
-def label_svg(svg: str, chart: Chart) -> str:
+def label_svg(svg: str, chart: Chart, variant: str = "") -> str:
     """Return the SVG ready to inline: an image role, a title and a description from the data."""
-    prefix = f"chart-{chart.id}"
+    prefix = f"chart-{chart.id}" + (f"-{variant}" if variant else "")
     svg = namespace_svg_ids(svg, prefix)
     title_id, desc_id = f"{prefix}-title", f"{prefix}-desc"
     opening_end = svg.index(">") + 1
@@ -161,3 +208,24 @@ def label_svg(svg: str, chart: Chart) -> str:
     opening = opening.replace(' class="marks"', f' class="marks chart-svg" role="img" aria-labelledby="{title_id} {desc_id}" focusable="false"')
     labels = f'<title id="{title_id}">{escape(chart.title)}</title><desc id="{desc_id}">{escape(chart.description)}</desc>'
     return opening + labels + svg[opening_end:]
+
+
+# The browser runtime. The specs are compiled to Vega at build; Vega Embed draws them. (vl-convert's
+# bundler binds `vega` to the package's default export, which Vega lacks, so Vega alone can't be exported.)
+RUNTIME_SNIPPET = "window.vegaEmbed = vegaEmbed;"
+
+
+def vega_runtime(cache_folder: Path | None) -> bytes:
+    """Return the Vega runtime script, bundled from the installed vl-convert and cached by its version."""
+    key = hashlib.sha256((RUNTIME_SNIPPET + renderer_version()).encode()).hexdigest()
+    path = None if cache_folder is None else cache_folder / "runtime" / f"vega-{key[:16]}.js"
+    if path is not None and path.is_file():
+        return path.read_bytes()
+    script = vlc.javascript_bundle(RUNTIME_SNIPPET).encode("utf-8")
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(script)
+        os.replace(temporary, path)
+    return script

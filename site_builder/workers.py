@@ -177,7 +177,13 @@ def render_png(spec: dict[str, Any], scale: float) -> bytes:
     return bytes(vlc.vegalite_to_png(spec, scale=scale))
 
 
-TASKS: dict[str, Callable[..., Any]] = {"warm_up": warm_up, "render_spec": render_spec, "render_png": render_png}
+def render_drawing(spec: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Return a second drawing of a chart (already untitled): its SVG and its compiled Vega."""
+    vega = vlc.vegalite_to_vega(spec)
+    return vlc.vega_to_svg(vega), vega
+
+
+TASKS: dict[str, Callable[..., Any]] = {"warm_up": warm_up, "render_spec": render_spec, "render_png": render_png, "render_drawing": render_drawing}
 
 
 if __name__ == "__main__":

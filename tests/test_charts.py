@@ -1,0 +1,321 @@
+"""The charts: words, tables that match the data, the map's classes, and the charts in a real browser."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+from playwright.sync_api import Browser, sync_playwright
+
+from site_builder.build import BuildResult
+from site_builder.charts import MAP_NO_DATA, MAP_NONE, chart_ids
+from site_builder.geo import map_shapes
+from site_builder.writer import DirectoryWriter
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+HOME_CHARTS = ("calls-by-service", "map", "category-1-share", "concentration", "calls-per-100k", "london-share", "two-kinds")
+
+
+def soup_of(built: BuildResult, output: str) -> BeautifulSoup:
+    return BeautifulSoup(built.files[output].decode("utf-8"), "html.parser")
+
+
+def figure(built: BuildResult, chart_id: str, output: str = "index.html") -> BeautifulSoup:
+    found = soup_of(built, output).select_one(f"figure.chart#{chart_id}")
+    assert found is not None, f"{chart_id} is not on {output}"
+    return found
+
+
+def table_rows(chart_figure: BeautifulSoup) -> list[dict[str, str]]:
+    """Return the data table under a chart as rows keyed by column heading."""
+    table = chart_figure.select_one("details.chart-data table")
+    headings = [th.get_text() for th in table.select("thead th")]
+    return [dict(zip(headings, (cell.get_text() for cell in row.select("th, td")), strict=True)) for row in table.select("tbody tr")]
+
+
+def number(text: str) -> float | None:
+    return None if text == "no data" else float(text.replace(",", ""))
+
+
+@pytest.fixture(scope="module")
+def aid() -> pd.DataFrame:
+    return pd.read_csv(DATA / "mutual_aid.csv")
+
+
+@pytest.fixture(scope="module")
+def populations() -> pd.DataFrame:
+    return pd.read_csv(DATA / "populations.csv").set_index("code")
+
+
+@pytest.fixture(scope="module")
+def context() -> pd.Series:
+    return pd.read_csv(DATA / "context.csv").set_index("key")["value"]
+
+
+def test_the_home_page_shows_every_chart_of_the_issue(built: BuildResult) -> None:
+    shown = [f["id"] for f in soup_of(built, "index.html").select("figure.chart")]
+    assert sorted(shown) == sorted(HOME_CHARTS)
+    assert set(HOME_CHARTS) <= set(chart_ids(built.figures))
+
+
+@pytest.mark.parametrize("chart_id", HOME_CHARTS)
+def test_every_chart_has_its_words_a_labelled_drawing_and_a_table(built: BuildResult, chart_id: str) -> None:
+    block = figure(built, chart_id)
+    assert block.select_one(".chart-title").get_text(strip=True)
+    assert block.select_one(".chart-subtitle").get_text(strip=True)
+    assert block.select_one(".chart-source").get_text().startswith("Source: ")
+    description = block.select_one(".chart-description").get_text(strip=True)
+    assert len(description) > 80
+    drawings = block.select(".chart-graphic svg")
+    assert drawings
+    for svg in drawings:
+        assert svg["role"] == "img"
+        title_id, desc_id = svg["aria-labelledby"].split()
+        assert svg.select_one(f"title#{title_id}").get_text() == block.select_one(".chart-title").get_text()
+        assert svg.select_one(f"desc#{desc_id}").get_text() == description
+    assert table_rows(block)
+    assert block.select_one("details.chart-data summary")  # the table is one keyboard press away
+
+
+def test_calls_by_service_table_matches_the_data(built: BuildResult, aid: pd.DataFrame) -> None:
+    rows = table_rows(figure(built, "calls-by-service"))
+    expected = aid.set_index("short_name")
+    ranked = aid.sort_values(["calls_answered", "code"], ascending=[False, True])  # ties in code order
+    assert [r["Service"] for r in rows] == list(ranked["short_name"])
+    for row in rows:
+        source = expected.loc[row["Service"]]
+        assert number(row["All calls answered"]) == source["calls_answered"]
+        assert number(row["Category 1 calls"]) == source["category_1_calls"]
+        assert number(row["Other calls"]) == source["calls_answered"] - source["category_1_calls"]
+
+
+def test_category_1_share_table_matches_the_data(built: BuildResult, aid: pd.DataFrame) -> None:
+    rows = {r["Service"]: r for r in table_rows(figure(built, "category-1-share"))}
+    answered = aid[aid["calls_answered"] > 0]
+    assert set(rows) == {*answered["short_name"], "All services"}, "services that answered nothing have no share to plot"
+    for _, service in answered.iterrows():
+        shown = number(rows[service["short_name"]]["Category 1 share (%)"])
+        assert shown == pytest.approx(service["category_1_calls"] / service["calls_answered"] * 100, abs=0.05)
+    overall = aid["category_1_calls"].sum() / aid["calls_answered"].sum() * 100
+    assert number(rows["All services"]["Category 1 share (%)"]) == pytest.approx(overall, abs=0.05)
+
+
+def test_calls_per_100k_shows_no_data_exactly_where_no_population_is_sourced(built: BuildResult, aid: pd.DataFrame, populations: pd.DataFrame) -> None:
+    block = figure(built, "calls-per-100k")
+    rows = {r["Service"]: r for r in table_rows(block)}
+    unsourced = {row["short_name"] for _, row in aid.iterrows() if pd.isna(populations.loc[row["code"], "population"])}
+    assert unsourced, "the data has services without a sourced population"
+    assert {name for name, row in rows.items() if row["Calls per 100,000 residents"] == "no data"} == unsourced
+    for _, service in aid.iterrows():
+        if service["short_name"] in unsourced:
+            assert rows[service["short_name"]]["Residents"] == "no data"
+            continue
+        population = populations.loc[service["code"], "population"]
+        rate = number(rows[service["short_name"]]["Calls per 100,000 residents"])
+        assert rate == pytest.approx(service["calls_answered"] / population * 100_000, abs=0.05)
+    for svg in block.select(".chart-graphic svg"):  # every drawing says "no data" once for each of them, and draws no bar
+        labels = [text.get_text() for text in svg.select("text")]
+        assert labels.count("no data") == len(unsourced)
+
+
+def test_concentration_table_matches_the_data(built: BuildResult, aid: pd.DataFrame) -> None:
+    rows = table_rows(figure(built, "concentration"))
+    ranked = aid.sort_values(["calls_answered", "code"], ascending=[False, True], kind="stable")
+    running = ranked["calls_answered"].cumsum() / ranked["calls_answered"].sum() * 100
+    assert [r["Service"] for r in rows] == list(ranked["short_name"])
+    for row, expected in zip(rows, running, strict=True):
+        assert number(row["Running share (%)"]) == pytest.approx(expected, abs=0.05)
+    half = next(int(r["Rank"]) for r in rows if number(r["Running share (%)"]) >= 50)  # type: ignore[operator]
+    assert figure(built, "concentration").select_one(".chart-title").get_text().lower().startswith(built.figures["services_for_half"].text.lower())
+    assert half == built.figures["services_for_half"].value
+
+
+def test_london_share_draws_las_calls_from_the_stated_range(built: BuildResult, aid: pd.DataFrame, context: pd.Series) -> None:
+    block = figure(built, "london-share")
+    rows = table_rows(block)
+    days = context["hsj_period_days"]
+    las = rows[0]
+    assert (number(las["Low end"]), number(las["High end"])) == (context["las_calls_per_day_low"] * days, context["las_calls_per_day_high"] * days)
+    assert number(rows[1]["Low end"]) == number(rows[1]["High end"]) == aid["calls_answered"].sum()
+    low, high = (f"{int(context[k]):,}" for k in ("las_calls_per_day_low", "las_calls_per_day_high"))
+    for svg in block.select(".chart-graphic svg"):  # the assumption is on the chart itself
+        drawn = " ".join(text.get_text(" ") for text in svg.select("text"))
+        assert f"{low}–{high} calls a day" in drawn and f"for {int(days)} days" in drawn
+
+
+def test_two_kinds_of_support_keep_their_own_units(built: BuildResult, aid: pd.DataFrame, context: pd.Series) -> None:
+    rows = table_rows(figure(built, "two-kinds"))
+    assert [number(r["Number"]) for r in rows] == [aid["calls_answered"].sum(), context["police_emergencies"]]
+    units = [r["Unit"] for r in rows]
+    assert "calls" in units[0] and "emergencies" in units[1]
+
+
+def map_frame(built: BuildResult) -> tuple[BeautifulSoup, dict[str, dict[str, str]]]:
+    block = figure(built, "map")
+    return block, {r["Service area"]: r for r in table_rows(block)}
+
+
+def test_map_table_gives_each_area_its_class_from_the_data(built: BuildResult, aid: pd.DataFrame) -> None:
+    topology = json.loads((DATA / "geo" / "uk_ambulance_services_approx.topojson").read_text(encoding="utf-8"))
+    codes = {g["properties"]["code"] for g in topology["objects"]["ambulance_services"]["geometries"]}
+    _, rows = map_frame(built)
+    assert len(rows) == len(codes)
+    by_name = aid.set_index("short_name")
+    for name, row in rows.items():
+        if name in by_name.index:
+            calls = by_name.loc[name, "calls_answered"]
+            assert number(row["Calls answered"]) == calls
+            assert (row["Shown as"] == "None answered") == (calls == 0)
+    missing = codes - set(aid["code"]) - {built.figures.recipient.code}
+    assert missing, "the boundaries have an area with no row in the table"
+    assert sum(r["Shown as"] == "No data" for r in rows.values()) == len(missing)
+    assert sum(r["Shown as"].startswith("London") for r in rows.values()) == 1
+
+
+def test_map_draws_zero_and_no_data_differently(built: BuildResult, aid: pd.DataFrame) -> None:
+    block, rows = map_frame(built)
+    svg = block.select_one(".chart-graphic svg")
+    areas = svg.select(".mark-shape path")
+    fills = [path.get("fill") for path in areas]
+    zero = int((aid["calls_answered"] == 0).sum())
+    no_data = sum(r["Shown as"] == "No data" for r in rows.values())
+    assert MAP_NONE != MAP_NO_DATA
+    assert fills.count(MAP_NONE) == zero
+    assert fills.count(MAP_NO_DATA) == no_data
+    dashed = [path for path in areas if path.get("stroke-dasharray") not in (None, "1,0")]
+    assert [path.get("fill") for path in dashed] == [MAP_NO_DATA] * no_data, "only no-data areas have a dashed edge"
+    legend = [text.get_text() for text in svg.select(".role-legend text")]
+    assert "None answered" in legend and "No data" in legend
+    assert any(label.startswith("London") for label in legend)
+    spec = json.loads(built.files["charts/map.vl.json"])
+    assert "Crown copyright" in block.select_one(".chart-source").get_text()
+    assert spec["layer"][0]["mark"]["type"] == "geoshape"
+
+
+def test_map_keeps_every_area_after_simplifying(built: BuildResult) -> None:
+    topology = json.loads((DATA / "geo" / "uk_ambulance_services_approx.topojson").read_text(encoding="utf-8"))
+    shapes, height = map_shapes(topology, "ambulance_services", 328)
+    assert {s.code for s in shapes} == {g["properties"]["code"] for g in topology["objects"]["ambulance_services"]["geometries"]}
+    source_points = sum(len(arc) for arc in topology["arcs"])
+    assert sum(s.points for s in shapes) < source_points / 3
+    for area in shapes:
+        assert area.points >= 4 and 0 <= area.label_x <= 328 and 0 <= area.label_y <= height
+        rings = [area.geometry["coordinates"]] if area.geometry["type"] == "Polygon" else area.geometry["coordinates"]
+        assert all(isinstance(v, int) for polygon in rings for ring in polygon for point in ring for v in point), "quantised to whole pixels"
+
+
+def test_service_pages_highlight_their_own_bar(built: BuildResult, aid: pd.DataFrame) -> None:
+    for _, service in aid.iterrows():
+        block = figure(built, f"service-{service['code'].lower()}", f"services/{service['code'].lower()}/index.html")
+        highlighted = [r["Service"] for r in table_rows(block) if r["Highlighted"] == "yes"]
+        assert highlighted == [service["short_name"]]
+
+
+def test_each_chart_has_a_narrow_drawing_for_phones_except_the_map(built: BuildResult) -> None:
+    for chart_id in HOME_CHARTS:
+        block = figure(built, chart_id)
+        graphic = block.select_one(".chart-graphic")
+        if chart_id == "map":
+            assert not block.select(".chart-narrow")
+            continue
+        wide, narrow = graphic.select_one(".chart-wide svg"), graphic.select_one(".chart-narrow svg")
+        assert int(narrow["width"]) < int(wide["width"])
+        assert json.loads(built.files[graphic["data-spec-narrow"]])["$schema"].startswith("https://vega.github.io/schema/vega/")
+
+
+def test_the_vega_runtime_is_built_not_committed(built: BuildResult) -> None:
+    assert not (ROOT / "templates" / "assets" / "vega-runtime.js").exists()
+    assert len(built.files["assets/vega-runtime.js"]) > 100_000
+    assert not re.search(rb"https?://(?!vega\.github\.io|www\.w3\.org)[a-z0-9.-]+/[^\s\"']*\.js", built.files["assets/charts.js"])
+
+
+# In the browser
+
+
+@pytest.fixture(scope="module")
+def served(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve the built site on 127.0.0.1."""
+    folder = tmp_path_factory.mktemp("charts-site") / "site"
+    DirectoryWriter(folder).write_site(built.files)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}: run `make test`, which installs it (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [360, 1280])
+def test_without_javascript_every_chart_is_visible_on_every_page(built: BuildResult, served: str, browser: Browser, width: int) -> None:
+    context = browser.new_context(java_script_enabled=False, viewport={"width": width, "height": 800})
+    page = context.new_page()
+    pages = [p.output for p in built.pages if p.charts]
+    assert len(pages) > 10
+    for output in pages:
+        page.goto(served + output)
+        figures = page.locator("figure.chart")
+        assert figures.count() == len(soup_of(built, output).select("figure.chart")) > 0
+        for index in range(figures.count()):
+            drawings = figures.nth(index).locator(".chart-graphic svg[role=img]")
+            visible = [drawings.nth(i).bounding_box() for i in range(drawings.count()) if drawings.nth(i).is_visible()]
+            assert len(visible) == 1, f"{output}: chart {index} shows {len(visible)} drawings at {width} px"
+            box = visible[0]
+            assert box is not None and 150 < box["width"] <= width and box["height"] > 100, (output, index, box)
+    context.close()
+
+
+@pytest.mark.browser
+def test_with_javascript_a_chart_in_view_gets_tooltips_from_a_runtime_loaded_once_from_this_site(served: str, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    page.goto(served + "index.html")
+    page.wait_for_load_state("load")
+    assert not any("vega-runtime" in url for url in requests), "the runtime waits until a chart comes near"
+    chart = page.locator("figure.chart#calls-by-service .chart-graphic")
+    chart.scroll_into_view_if_needed()
+    page.wait_for_selector("figure.chart#calls-by-service .chart-graphic[data-state=live]", timeout=30_000)
+    live = chart.locator(".chart-live svg")
+    assert live.get_attribute("role") == "img"
+    names = page.evaluate(
+        "(svg) => svg.getAttribute('aria-labelledby').split(' ').map(id => document.getElementById(id) && document.getElementById(id).textContent)",
+        live.element_handle(),
+    )
+    assert all(names) and len(names) == 2, "the live drawing keeps the accessible name and description"
+    bar = live.locator(".mark-rect path").first
+    box = bar.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tooltip = page.locator(".chart-tooltip")
+    tooltip.wait_for(state="visible", timeout=5_000)
+    assert "Service" in tooltip.inner_text()
+    page.mouse.wheel(0, 20_000)  # every other chart comes into view: still one runtime
+    page.wait_for_timeout(1_500)
+    assert sum("vega-runtime.js" in url for url in requests) == 1
+    hosts = {urlparse(url).hostname for url in requests}
+    assert hosts == {"127.0.0.1"}, hosts
+    context.close()
