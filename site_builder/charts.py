@@ -739,7 +739,7 @@ def two_kinds(figures: Figures, dataset: Dataset) -> Chart:
             "value": figures["police_emergencies"].value,
             "label": f"{police_qualifier} {figures['police_emergencies'].digits} emergencies",
             "unit": f"emergencies attended ({police_qualifier})",
-            "period": f"Nearly {figures['police_weeks'].text} weeks from {figures['date_major_incident'].text}, {figures['police_officers'].digits} officers",
+            "period": f"Nearly {figures['police_weeks'].text} weeks from {figures['date_major_incident'].value:%B %Y}, {figures['police_officers'].digits} officers",  # the Met gave no start date, only the month
             "colour": COLOURS["category_1"],
         },
     ]

@@ -5,6 +5,8 @@
   "use strict";
   var graphics = document.querySelectorAll(".chart-graphic[data-spec]");
   if (!graphics.length || !("IntersectionObserver" in window) || !window.fetch || !window.Promise) return;
+  // Opened from disk, the browser refuses to fetch the specs: the static charts are the whole story there.
+  if (window.location.protocol === "file:") return;
   var narrowScreen = window.matchMedia("(max-width: 639px)");
   var loading = null;
   var tip = null;
