@@ -17,6 +17,8 @@ from .model import ContextValue, Dataset, Field, KeyDate, Source, Table
 # Tables the story needs; the data package may hold more.
 REQUIRED_TABLES = ("mutual_aid", "context", "dates", "populations", "sources")
 COUNT_COLUMNS = ("calls_answered", "category_1_calls", "cardiac_arrest_calls")
+# The story ranks the helping services and quotes the top three's share of the calls.
+MIN_HELPERS = 3
 # Columns the pages turn into links; only web addresses may go there (never javascript:).
 URL_COLUMNS = (("sources", "url"), ("populations", "population_source_url"), ("populations", "trust_stated_source_url"))
 # Parts of a service's calls that can never exceed the calls it answered.
@@ -270,6 +272,15 @@ def boundary_codes(dataset: Dataset) -> set[str]:
 def check_domain_rules(dataset: Dataset, recipient: str) -> None:
     """Check what a table schema cannot say: sums, cross-table rules and sources."""
     aid = dataset.tables["mutual_aid"]
+    if len(aid.frame) < MIN_HELPERS:
+        raise DataError(
+            f"the table lists {len(aid.frame)} service(s); the story compares at least {MIN_HELPERS}",
+            aid.path,
+            hint="it ranks the services and quotes the top three's share",
+        )
+    for column in ("calls_answered", "category_1_calls"):
+        if int(aid.frame[column].sum()) == 0:
+            raise DataError(f"every service has 0 {column}; the story's shares divide by their total", aid.path, column=column)
     for index, row in aid.frame.iterrows():
         assert isinstance(index, int)
         for part in PARTS_OF_CALLS:

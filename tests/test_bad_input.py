@@ -143,6 +143,20 @@ def empty_count(project: Path) -> Expect:
     return Expect("data/mutual_aid.csv", ("empty", "required"), line=line, column="calls_answered")
 
 
+def fewer_than_three_services(project: Path) -> Expect:
+    write_rows(aid(project), read_rows(aid(project))[:3])
+    return Expect("data/mutual_aid.csv", ("2 service(s)", "at least 3"))
+
+
+def no_calls_at_all(project: Path) -> Expect:
+    rows = read_rows(aid(project))
+    column = rows[0].index("calls_answered")
+    for row in rows[1:]:
+        row[column] = row[rows[0].index("category_1_calls")] = row[rows[0].index("cardiac_arrest_calls")] = "0"
+    write_rows(aid(project), rows)
+    return Expect("data/mutual_aid.csv", ("every service has 0 calls_answered",), column="calls_answered")
+
+
 def category_1_above_calls_answered(project: Path) -> Expect:
     rows = read_rows(aid(project))
     calls = int(rows[3][rows[0].index("calls_answered")])
@@ -431,6 +445,8 @@ CASES: dict[str, Breaker] = {
         negative_count,
         decimal_count,
         empty_count,
+        fewer_than_three_services,
+        no_calls_at_all,
         category_1_above_calls_answered,
         cardiac_arrests_above_calls_answered,
         duplicate_service_code,
