@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -202,7 +203,8 @@ def test_nu_html_checker_finds_no_errors(site_folder: Path, pages: list[str]) ->
 def test_screenshots_of_every_page(browser: Browser, site_url: str, pages: list[str], width: int) -> None:
     context = browser.new_context(viewport={"width": width, "height": 800})
     folder = SCREENSHOTS / str(width)
-    folder.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)  # no stale screenshot of a page that is gone
+    folder.mkdir(parents=True)
     # Embeds are one chart each, already drawn in their pages; their fit is tested in test_embeds.
     for name in [name for name in pages if not name.startswith("embed/")]:
         page = context.new_page()
