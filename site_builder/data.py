@@ -93,7 +93,7 @@ def _check_file(datapackage: Path, resource: dict[str, Any]) -> None:
         raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise DataError(f"not UTF-8 text (byte {raw[error.start]:#x})", path, line, hint="save the file as UTF-8") from None
+        raise DataError(f"not UTF-8 text: byte {raw[error.start]:#x} cannot be read", path, line, hint="save the file as UTF-8") from None
 
 
 def _validate_with_frictionless(datapackage: Path, resources: dict[str, dict[str, Any]]) -> None:
@@ -140,7 +140,7 @@ def _describe_frictionless_error(error: Any, path: Path, resource: dict[str, Any
         reference = str(getattr(error, "reference_name", "") or "this table")
         referenced = ", ".join(getattr(error, "reference_field_names", []) or [])
         return DataError(
-            f"{values} is not a {referenced} in the table '{reference}'",
+            f"there is no {referenced} {values} in the table '{reference}'",
             path,
             row,
             names[0] if names else None,

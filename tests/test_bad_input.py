@@ -180,7 +180,7 @@ def duplicate_service_code(project: Path) -> Expect:
 
 def unknown_service_code(project: Path) -> Expect:
     line = set_cell(aid(project), 2, "code", "ZZAS")
-    return Expect("data/mutual_aid.csv", ("'ZZAS'", "populations"), line=line, column="code")
+    return Expect("data/mutual_aid.csv", ("there is no code 'ZZAS' in the table 'populations'",), line=line, column="code")
 
 
 def service_code_breaking_the_pattern(project: Path) -> Expect:
@@ -223,7 +223,7 @@ def invalid_date(project: Path) -> Expect:
 
 def context_with_an_unknown_source(project: Path) -> Expect:
     line = set_cell(project / "data" / "context.csv", 1, "source_id", "nowhere")
-    return Expect("data/context.csv", ("'nowhere'", "sources"), line=line, column="source_id")
+    return Expect("data/context.csv", ("there is no id 'nowhere' in the table 'sources'",), line=line, column="source_id")
 
 
 def source_with_a_javascript_url(project: Path) -> Expect:
@@ -312,7 +312,7 @@ def malformed_front_matter(project: Path) -> Expect:
 def front_matter_key_of_the_wrong_type(project: Path) -> Expect:
     path = project / "content" / "methodology.md"
     line = replace_in(path, "nav_order: 3", "nav_order: third")
-    return Expect("content/methodology.md", ("'nav_order' must be a whole number", "'third'"), line=line, key="nav_order")
+    return Expect("content/methodology.md", ("'nav_order' must be a whole number, not the text 'third'",), line=line, key="nav_order")
 
 
 def unknown_front_matter_key(project: Path) -> Expect:
@@ -373,8 +373,10 @@ def undefined_name_in_content(project: Path) -> Expect:
 
 def content_in_the_wrong_encoding(project: Path) -> Expect:
     path = project / "content" / "data.md"
-    path.write_bytes(path.read_text(encoding="utf-8").replace("data", "donn\u00e9es", 1).encode("latin-1", errors="replace"))
-    return Expect("content/data.md", ("not utf-8",), line=None)
+    text = path.read_text(encoding="utf-8")
+    line = text[: text.index("data")].count("\n") + 1
+    path.write_bytes(text.replace("data", "donn\u00e9es", 1).encode("latin-1", errors="replace"))
+    return Expect("content/data.md", ("not utf-8", "byte 0xe9"), line=line)
 
 
 def unknown_template(project: Path) -> Expect:
@@ -392,7 +394,7 @@ def template_syntax_error(project: Path) -> Expect:
 def undefined_template_variable(project: Path) -> Expect:
     path = project / "templates" / "services.html"
     line = replace_in(path, "{{ page.title }}", "{{ page.headline }}")
-    return Expect("templates/services.html", ("undefined", "headline"), line=line)
+    return Expect("templates/services.html", ("undefined", "a Page has no attribute 'headline'", "this template can use:"), line=line)
 
 
 def two_pages_claim_the_same_output(project: Path) -> Expect:
