@@ -11,6 +11,11 @@ CHROMIUM := /usr/bin/chromium
 TOOLS := .tools
 VNU_JAR := $(TOOLS)/node_modules/vnu-jar/build/dist/vnu.jar
 
+# make serve PORT=8001; make bench RUNS=5 SCALES=13,130,1300 (the 1,300-service build takes tens of minutes on 2 cores)
+PORT ?= 8000
+RUNS ?= 5
+SCALES ?= 13,130
+
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
@@ -49,8 +54,14 @@ check: $(STAMP) browser-tools  ## lint, type-check and test, as CI does
 export: $(STAMP)  ## write the story as one self-contained file, _export/story.html
 	$(BIN)/site-builder export --single-file _export/story.html
 
-clean:  ## remove the built site, the cache and the environment
-	rm -rf _site _export .cache $(VENV) $(TOOLS)
+serve: $(STAMP)  ## preview on http://127.0.0.1:8000/, rebuilding and reloading on every change (PORT=8000)
+	$(BIN)/site-builder serve --port $(PORT)
+
+bench: $(STAMP) browser-tools  ## time builds, rebuilds, preview, page weights and scale into _bench/report.json (RUNS=5 SCALES=13,130)
+	$(BIN)/python bench/bench.py --runs $(RUNS) --scales $(SCALES)
+
+clean:  ## remove the built site, the cache, the benchmark report and the environment
+	rm -rf _site _export _bench .cache $(VENV) $(TOOLS)
 
 snapshots: $(STAMP)  ## regenerate the golden site summary after a deliberate change
 	UPDATE_SNAPSHOTS=1 $(BIN)/python -m pytest -q tests/test_build.py -k golden

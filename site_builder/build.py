@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
-import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -12,16 +12,16 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from . import __version__
+from . import __version__, workers
 from .cards import CARD_HEIGHT, CARD_WIDTH, Card, render_cards
-from .charts import build_charts, chart_ids, service_chart_id
+from .charts import MOST_BARS, NEAREST, build_charts, chart_ids, service_chart_id
 from .claims import Claim, ClaimResult, check_claims
 from .config import Config
 from .content import ContentRenderer, PageSource, PreparedPage, check_templates, read_pages
 from .data import load_dataset
 from .embed import EMBED_FOLDER, Embed, iframe_snippet, oembed, plan_embeds, png_size
 from .errors import ContentError
-from .figures import Figures, compute_figures
+from .figures import Figures, ServiceFigures, compute_figures
 from .markup import FigureNamespace
 from .model import Dataset
 from .render import NavLink, Page, PageContext, PageRenderer, SiteInfo, Social, root_for, service_output
@@ -46,6 +46,19 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     cache_hits: int = 0
     cache_misses: int = 0
+    rendered: dict[str, RenderedChart] = field(default_factory=dict, repr=False)
+    reused_data: bool = False  # the data, figures and charts came from the previous build
+
+
+@dataclass(frozen=True)
+class DataStage:
+    """What the data and the chart code produce; a rebuild reuses it while the data files are unchanged."""
+
+    fingerprint: str
+    dataset: Dataset
+    figures: Figures
+    rendered: dict[str, RenderedChart] = field(repr=False)
+    files: SiteFiles = field(repr=False)  # chart and data downloads: they depend on nothing else
 
 
 def _quiet(_: str) -> None:
@@ -54,47 +67,98 @@ def _quiet(_: str) -> None:
 
 def build(config: Config, writer: Writer, *, cache_dir: Path | None = None, progress: Progress = _quiet) -> BuildResult:
     """Build the whole site in memory, then hand every file to the writer at once."""
-    timings: dict[str, float] = {}
-    clock = time.perf_counter()
+    return Builder(config, cache_dir=cache_dir, progress=progress).build(writer)
 
-    def lap(stage: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[stage] = now - clock
-        clock = now
-        progress(f"{stage:<10} {timings[stage] * 1000:6.0f} ms")
 
-    dataset = load_dataset(config.datapackage, config.recipient)
-    lap("data")
-    figures = compute_figures(dataset, config.recipient)
-    lap("figures")
-    charts = build_charts(figures, dataset)
-    cache = ChartCache(cache_dir)
-    rendered = render_charts(charts, cache, workers=min(4, os.cpu_count() or 1))
-    lap("charts")
-    renderer = PageRenderer(config.templates_dir)
-    site = SiteInfo(config.title, config.description, config.publisher, config.language)
-    sources = read_pages(config.content_dir)
-    check_templates(sources, renderer.templates())
-    content = ContentRenderer(figures, chart_ids(figures), _page_names(sources))
-    prepared = [content.prepare(source) for source in sources]
-    claims = check_claims([c for p in prepared for c in p.claims], figures, set(dataset.sources))
-    _report_claims(claims, progress)
-    sharing = Sharing(renderer, rendered, config.base_url)
-    pages = _content_pages(prepared, content, figures, sharing) + _service_pages(figures)
-    _check_unique_outputs(pages)
-    lap("content")
-    cards = _cards(pages, figures, site)
-    files = _render_pages(pages, site, figures, dataset, sharing, claims, cards)
-    files.update(render_cards(list(cards.values()), cache_dir))
-    files.update(_embed_files(pages, site, sharing, cards))
-    files.update(_chart_files(rendered))
-    files.update(_data_files(dataset))
-    files.update(_asset_files(config.templates_dir / ASSETS))
-    lap("pages")
-    writer.write_site(files)
-    lap("write")
-    return BuildResult(files, pages, figures, timings, cache.hits, cache.misses)
+class Builder:
+    """Build the site stage by stage, keeping what the next build may reuse (the preview server holds one).
+
+    Content, templates and assets are read again on every build: they are cheap. The data stage (dataset,
+    figures, rendered charts) is kept while the data files' contents are unchanged; a change to the chart
+    or figure code needs a new Builder, since the stage holds objects made by that code.
+    """
+
+    def __init__(self, config: Config, *, cache_dir: Path | None = None, progress: Progress = _quiet) -> None:
+        self.config = config
+        self.cache_dir = cache_dir
+        self.progress = progress
+        self.data_stage: DataStage | None = None
+        self.card_pngs: dict[Card, bytes] = {}
+
+    def build(self, writer: Writer) -> BuildResult:
+        """Build the site in memory, then hand every file to the writer at once."""
+        config = self.config
+        timings: dict[str, float] = {}
+        clock = time.perf_counter()
+
+        def lap(stage: str, note: str = "") -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            timings[stage] = now - clock
+            clock = now
+            self.progress(f"{stage:<10} {timings[stage] * 1000:6.0f} ms{note}")
+
+        cache = ChartCache(self.cache_dir)
+        fingerprint = data_fingerprint(config.data_dir)
+        reused = self.data_stage is not None and self.data_stage.fingerprint == fingerprint
+        if self.data_stage is not None and reused:
+            stage = self.data_stage
+            lap("data", " (unchanged: data, figures and charts reused)")
+        else:
+            self.data_stage = None  # never reuse a stage built from other data, even if this build fails
+            if cache.is_empty():
+                workers.start()  # every chart will render: start the render processes while the data loads
+            dataset = load_dataset(config.datapackage, config.recipient)
+            lap("data")
+            figures = compute_figures(dataset, config.recipient)
+            lap("figures")
+            charts = build_charts(figures, dataset)
+            rendered = render_charts(charts, cache)
+            stage = DataStage(fingerprint, dataset, figures, rendered, {**_chart_files(rendered), **_data_files(dataset)})
+            lap("charts")
+        dataset, figures, rendered = stage.dataset, stage.figures, stage.rendered
+        renderer = PageRenderer(config.templates_dir)
+        site = SiteInfo(config.title, config.description, config.publisher, config.language)
+        sources = read_pages(config.content_dir)
+        check_templates(sources, renderer.templates())
+        content = ContentRenderer(figures, chart_ids(figures), _page_names(sources))
+        prepared = [content.prepare(source) for source in sources]
+        claims = check_claims([c for p in prepared for c in p.claims], figures, set(dataset.sources))
+        _report_claims(claims, self.progress)
+        sharing = Sharing(renderer, rendered, config.base_url)
+        pages = _content_pages(prepared, content, figures, sharing) + _service_pages(figures)
+        _check_unique_outputs(pages)
+        lap("content")
+        cards = _cards(pages, figures, site)
+        files = _render_pages(pages, site, figures, dataset, sharing, claims, cards)
+        files.update(self._card_files(list(cards.values())))
+        files.update(_embed_files(pages, site, sharing, cards))
+        files.update(stage.files)
+        files.update(_asset_files(config.templates_dir / ASSETS))
+        lap("pages")
+        writer.write_site(files)
+        lap("write")
+        self.data_stage = stage  # only a build that succeeded is kept for reuse
+        return BuildResult(files, pages, figures, timings, cache.hits, cache.misses, rendered, reused)
+
+    def _card_files(self, cards: list[Card]) -> SiteFiles:
+        """Return the social cards' PNGs, drawing only those this builder has not drawn before."""
+        missing = [card for card in cards if card not in self.card_pngs]
+        if missing:
+            drawn = render_cards(missing, self.cache_dir)
+            self.card_pngs.update({card: drawn[card.output] for card in missing})
+        return {card.output: self.card_pngs[card] for card in cards}
+
+
+def data_fingerprint(folder: Path) -> str:
+    """Return a hash of every file's name and contents under the data folder."""
+    hasher = hashlib.sha256()
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                hasher.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                hasher.update(hashlib.sha256(path.read_bytes()).digest())
+    return hasher.hexdigest()
 
 
 def _page_names(sources: list[PageSource]) -> dict[str, str]:
@@ -140,6 +204,7 @@ class Sharing:
         self.renderer = renderer
         self.rendered = rendered
         self.base_url = base_url
+        self.blocks: dict[tuple[str, str], Markup] = {}  # pages at the same depth share a chart's block
 
     def embed(self, chart_id: str, story_output: str = "") -> Embed:
         """Return the embed of one chart."""
@@ -151,12 +216,15 @@ class Sharing:
 
     def chart_block(self, chart_id: str, root: str) -> Markup:
         """Return a chart's figure block with its share panel, for a page at `root`."""
+        if (chart_id, root) in self.blocks:
+            return self.blocks[chart_id, root]
         embed = self.embed(chart_id)
         share = self.renderer.render(
             "_share.html", embed=embed, root=root, snippet=iframe_snippet(embed, self.address(embed.output, root)),
             script_src=self.address(f"{ASSETS}/embed.js", root),
         )
-        return Markup(self.renderer.render_chart(self.rendered[chart_id], root, share))
+        block = self.blocks[chart_id, root] = Markup(self.renderer.render_chart(self.rendered[chart_id], root, share))
+        return block
 
 
 def _content_pages(prepared: list[PreparedPage], content: ContentRenderer, figures: Figures, sharing: Sharing) -> list[Page]:
@@ -225,12 +293,23 @@ def _render_pages(pages: list[Page], site: SiteInfo, figures: Figures, dataset: 
         chart_blocks = {chart_id: sharing.chart_block(chart_id, root) for chart_id in page.charts if page.source is None}
         context = PageContext(
             site=site, page=page, root=root, nav=nav, fig=FigureNamespace(figures, root), figures=figures, dataset=dataset,
-            charts=sharing.rendered, services=figures.services, service=service, claims=tuple(claims),
+            charts=sharing.rendered, services=_listed_services(page, figures), service=service, claims=tuple(claims),
             social=_page_social(page, site, cards.get(page.output) or cards["index.html"], sharing, root),
             extra={"chart_blocks": chart_blocks},
         )
         files[page.output] = sharing.renderer.render_page(context).encode("utf-8")
     return files
+
+
+def _listed_services(page: Page, figures: Figures) -> tuple[ServiceFigures, ...]:
+    """Return the services a page lists: all of them, except on a service page when there are too many to list on each."""
+    services = figures.services
+    if page.service_code is None or len(services) <= MOST_BARS:
+        return services
+    codes = [s.code for s in services]
+    index = codes.index(page.service_code) if page.service_code in codes else 0
+    start = min(max(0, index - NEAREST // 2), max(0, len(services) - NEAREST))
+    return services[start : start + NEAREST]
 
 
 def _cards(pages: list[Page], figures: Figures, site: SiteInfo) -> dict[str, Card]:
@@ -244,7 +323,8 @@ def _cards(pages: list[Page], figures: Figures, site: SiteInfo) -> dict[str, Car
         )
     recipient = figures.recipient
     cards[service_output(recipient.code)] = Card(recipient.slug, recipient.name, total.digits, "of its 999 calls answered by other services", site.title)
-    return {output: card for output, card in cards.items() if any(p.output == output for p in pages)}
+    outputs = {p.output for p in pages}
+    return {output: card for output, card in cards.items() if output in outputs}
 
 
 def _page_social(page: Page, site: SiteInfo, card: Card, sharing: Sharing, root: str) -> Social:

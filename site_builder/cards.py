@@ -6,12 +6,14 @@ import hashlib
 import json
 import os
 import tempfile
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import vl_convert as vlc
 
+from . import workers
 from .charts import COLOURS, FONT
 from .errors import ChartError
 
@@ -65,23 +67,49 @@ def card_spec(card: Card) -> dict[str, Any]:
 
 
 def render_cards(cards: list[Card], cache_dir: Path | None) -> dict[str, bytes]:
-    """Return each card's PNG by output path, reusing renders cached by spec hash."""
-    files = {}
+    """Return each card's PNG by output path, reusing renders cached by spec hash; the rest draw in worker processes."""
+    files: dict[str, bytes] = {}
+    pending = []
     for card in cards:
         spec = card_spec(card)
         key = hashlib.sha256((json.dumps(spec, sort_keys=True) + vlc.get_vega_version()).encode()).hexdigest()
         cached = cache_dir / f"card-{key}.png" if cache_dir else None
-        png = cached.read_bytes() if cached is not None and cached.is_file() else b""
-        if not png.startswith(PNG_SIGNATURE):
-            try:
-                png = vlc.vegalite_to_png(spec, scale=1)
-            except Exception as error:  # vl-convert reports spec mistakes as plain exceptions
-                raise ChartError(f"social card '{card.slug}' could not be drawn: {str(error).splitlines()[0]}", "site_builder/cards.py") from error
-            if cached is not None:
-                cached.parent.mkdir(parents=True, exist_ok=True)
-                handle, temporary = tempfile.mkstemp(dir=cached.parent)
-                with os.fdopen(handle, "wb") as stream:
-                    stream.write(png)
-                os.replace(temporary, cached)
+        png = _read_checked(cached) if cached is not None else None
+        if png is None:
+            pending.append((card, cached, workers.submit(workers.render_png, spec, 1)))
+        else:
+            files[card.output] = png
+    for card, cached, future in pending:
+        try:
+            png = future.result()
+        except BrokenProcessPool:
+            workers.discard()
+            raise ChartError(f"social card '{card.slug}' could not be drawn: a render process stopped", "site_builder/cards.py") from None
+        except Exception as error:  # vl-convert reports spec mistakes as plain exceptions
+            raise ChartError(f"social card '{card.slug}' could not be drawn: {str(error).splitlines()[0]}", "site_builder/cards.py") from error
+        if cached is not None:
+            _write_checked(cached, png)
         files[card.output] = png
-    return files
+    return {card.output: files[card.output] for card in cards}
+
+
+def _read_checked(path: Path) -> bytes | None:
+    """Return a cached PNG if it is whole (its digest matches), else None."""
+    try:
+        png = path.read_bytes()
+        digest = path.with_suffix(".sha256").read_text(encoding="ascii").strip()
+    except (OSError, ValueError):
+        return None
+    if not png.startswith(PNG_SIGNATURE) or hashlib.sha256(png).hexdigest() != digest:
+        return None
+    return png
+
+
+def _write_checked(path: Path, png: bytes) -> None:
+    """Store a PNG and then its digest, each written whole and renamed into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for target, data in ((path, png), (path.with_suffix(".sha256"), hashlib.sha256(png).hexdigest().encode())):
+        handle, temporary = tempfile.mkstemp(dir=path.parent)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, target)

@@ -34,6 +34,8 @@ COLOURS = {
 }
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 WIDTH = 560
+MOST_BARS = 25  # a per-service chart with more services than this shows the service among its neighbours in rank
+NEAREST = 13  # how many services such a chart shows: the service and those ranked just above and below it
 
 
 def theme() -> dict[str, Any]:
@@ -242,8 +244,11 @@ def service_highlight(figures: Figures, dataset: Dataset, code: str) -> Chart:
     """Every service's calls answered for London, with one service highlighted."""
     frame = _calls_frame(figures)
     frame["highlight"] = frame["code"] == code
-    order = list(frame["service"])
     is_recipient = code == figures.recipient.code
+    every = len(frame) <= MOST_BARS
+    if not every:  # one bar per service on every service's page would make n charts of n bars: show its neighbours instead
+        frame = _ranked_near(frame, code) if not is_recipient else frame.head(MOST_BARS)
+    order = list(frame["service"])
     bars = (
         alt.Chart(frame)
         .mark_bar()
@@ -272,16 +277,28 @@ def service_highlight(figures: Figures, dataset: Dataset, code: str) -> Chart:
             f"with {name} highlighted: it answered {service.calls_answered.digits} calls, {service.share_of_calls.text} of all "
             f"{figures['calls_answered_total'].digits}, ranking {service.rank_text}."
         )
+    subtitle = f"999 calls answered for London Ambulance Service from {figures['date_period_start'].text}, by service"
+    if not every:
+        shown = f"the {format_number(len(frame))} that answered the most" if is_recipient else "the services ranked nearest it"
+        subtitle += f"; {shown} of {figures['helper_services'].digits}"
+        description += f" The chart shows {shown}, {format_number(len(frame))} services."
     return make_chart(
         service_chart_id("service", code),
         bars,
         title=title,
-        subtitle=f"999 calls answered for London Ambulance Service from {figures['date_period_start'].text}, by service",
+        subtitle=subtitle,
         description=description,
         source=source_line(dataset, "hsj"),
         table=frame,
         labels={"service": "Service", "calls": "Calls answered", "highlight": "Highlighted"},
     )
+
+
+def _ranked_near(frame: pd.DataFrame, code: str) -> pd.DataFrame:
+    """Return the NEAREST rows ranked around the service `code` (the frame is in rank order)."""
+    index = int(frame.index[frame["code"] == code][0])
+    start = min(max(0, index - NEAREST // 2), max(0, len(frame) - NEAREST))
+    return frame.iloc[start : start + NEAREST]
 
 
 _ID_ATTRIBUTE = re.compile(r'\bid="([^"]+)"')

@@ -13,6 +13,7 @@ build if it holds for none.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -106,8 +107,8 @@ def _value_text(figure: Figure) -> str:
     return figure.digits
 
 
-def extract_claims(tree: jinja2.nodes.Template, path: Path, lines: list[str]) -> list[Claim]:
-    """Return the claims a page's template makes, with their lines; arguments must be plain values."""
+def extract_claims(tree: jinja2.nodes.Template, path: Path, lines: list[str], figures: Mapping[str, Figure] | None = None) -> list[Claim]:
+    """Return the claims a page's template makes, with their lines and sentences; arguments must be plain values."""
     claims: list[Claim] = []
     for call in tree.find_all(jinja2.nodes.Call):
         if not (isinstance(call.node, jinja2.nodes.Name) and call.node.name == "claim"):
@@ -120,7 +121,7 @@ def extract_claims(tree: jinja2.nodes.Template, path: Path, lines: list[str]) ->
             raise ContentError(f"claim arguments must be plain values: {error}", path, line) from None
         if len(args) < 2:
             raise ContentError("a claim needs a figure and a comparison, e.g. claim(\"calls_answered_total\", \"more than\", 12800)", path, line)
-        figures = tuple(str(name) for name in args[0]) if isinstance(args[0], list) else (str(args[0]),)
+        names = tuple(str(name) for name in args[0]) if isinstance(args[0], list) else (str(args[0]),)
         comparison = str(args[1])
         if any(isinstance(value, bool) or not isinstance(value, int | float | str) for value in args[2:]):
             raise ContentError("a claim's values must be numbers or ratio phrases", path, line)
@@ -141,21 +142,19 @@ def extract_claims(tree: jinja2.nodes.Template, path: Path, lines: list[str]) ->
         if isinstance(margin, bool) or not isinstance(margin, int | float) or margin < 0:
             raise ContentError(f"a claim's tolerance or band must be a number such as 0.1, not {margin!r}", path, line)
         tolerance = float(margin)
-        occurrence = sum(earlier.line == line for earlier in claims)
-        claim = Claim(
-                id=f"claim-{path.stem}-{len(claims) + 1}",
-                figures=figures,
-                comparison=comparison,
-                expected=expected,
-                source=str(options["source"]),
-                path=path,
-                line=line,
-                sentence="",
-                tolerance=tolerance,
-                text=str(options.get("text", "")),
-            )
-        claims.append(replace(claim, sentence=_sentence(lines, line, occurrence, claim.phrase)))
-    return claims
+        claims.append(Claim(
+            id=f"claim-{path.stem}-{len(claims) + 1}",
+            figures=names,
+            comparison=comparison,
+            expected=expected,
+            source=str(options["source"]),
+            path=path,
+            line=line,
+            sentence="",
+            tolerance=tolerance,
+            text=str(options.get("text", "")),
+        ))
+    return [replace(claim, sentence=_sentence(lines, claim, claims, figures or {})) for claim in claims]
 
 
 def _constant(node: jinja2.nodes.Node) -> object:
@@ -170,27 +169,35 @@ _EXPRESSION = re.compile(r"\{\{\s*(.*?)\s*\}\}")
 _CLAIM_TEXT = re.compile(r"""text=["']([^"']*)["']""")
 
 
-def _sentence(lines: list[str], line: int, occurrence: int, phrase: str) -> str:
-    """Return the sentence around the claim: the claim in «», other expressions in brackets."""
-    text = lines[line - 1] if 0 < line <= len(lines) else ""
-    seen = -1
+_FIGURE = re.compile(r"""^fig(?:\.(\w+)|\[["']([^"']+)["']\])(?:\.(\w+))?$""")
+
+
+def _sentence(lines: list[str], claim: Claim, claims: list[Claim], figures: Mapping[str, Figure]) -> str:
+    """Return the sentence around the claim, as a reader sees it, with the claim itself in «»."""
+    text = lines[claim.line - 1] if 0 < claim.line <= len(lines) else ""
+    on_line = iter([c for c in claims if c.line == claim.line])
     marker = "\x00"
 
     def substitute(match: re.Match[str]) -> str:
-        nonlocal seen
         expression = match.group(1)
         if expression.startswith("claim("):
-            seen += 1
-            if seen == occurrence:
+            other = next(on_line, None)
+            if other is claim:
                 return marker
-            named = _CLAIM_TEXT.search(expression)
-            return f"[{named.group(1)}]" if named else "[claim]"
+            return other.phrase if other else "[claim]"
+        named = _FIGURE.match(expression)
+        if named and (named.group(1) or named.group(2)) in figures:
+            figure = figures[named.group(1) or named.group(2)]
+            variant = named.group(3)
+            return figure.words if variant == "words" else figure.digits if variant == "digits" else figure.text
         return f"[{expression}]"
 
     text = _EXPRESSION.sub(substitute, text)
+    text = re.sub(r"<[^>]+>", "", text)  # the sentence is quoted as plain text: drop inline HTML tags
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # and Markdown links, keeping their words
     sentences = re.split(r"(?<=[.!?])\s+", text.strip())
     chosen = next((s for s in sentences if marker in s), text.strip())
-    return chosen.replace(marker, f"«{phrase}»")
+    return chosen.replace(marker, f"«{claim.phrase}»")
 
 
 def check_claims(claims: list[Claim], figures: Figures, source_ids: set[str]) -> list[ClaimResult]:
@@ -204,6 +211,7 @@ def check_claims(claims: list[Claim], figures: Figures, source_ids: set[str]) ->
             if name not in figures:
                 raise ContentError(f"claim refers to unknown figure '{name}'", claim.path, claim.line)
             values.append((figures[name], _holds(claim, figures, name)))
+        _check_attribution(claim, [figure for figure, _ in values])
         held = [holds for _, holds in values]
         verdict: Verdict = "holds" if all(held) else ("holds under an assumption" if any(held) else "does not hold")
         if verdict == "holds" and any(figure.assumption for figure, _ in values):
@@ -218,6 +226,17 @@ def check_claims(claims: list[Claim], figures: Figures, source_ids: set[str]) ->
             )
         results.append(result)
     return results
+
+
+def _check_attribution(claim: Claim, checked: list[Figure]) -> None:
+    """Refuse a claim credited to a source that none of its figures comes from."""
+    cited = {source for figure in checked for source in figure.sources}
+    if cited and claim.source not in cited:
+        names = ", ".join(f"'{figure.name}'" for figure in checked)
+        raise ContentError(
+            f"the claim \"{claim.phrase}\" credits source '{claim.source}', but {names} comes from {', '.join(sorted(cited))}",
+            claim.path, claim.line, hint=f"write source=\"{sorted(cited)[0]}\" and name that source in the sentence",
+        )
 
 
 def _holds(claim: Claim, figures: Figures, name: str) -> bool:

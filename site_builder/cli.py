@@ -14,6 +14,7 @@ from . import __version__
 from .errors import BuildError
 
 CACHE_FOLDER = ".cache/charts"
+LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")  # the preview never listens beyond this machine
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -70,6 +71,14 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--single-file", required=True, metavar="OUT.html", help="the HTML file to write")
     export.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     export.set_defaults(handler=_export)
+
+    serve = commands.add_parser("serve", parents=[common], help="preview the site, rebuilding and reloading on every change",
+                                description="Build the site into memory and serve it on this machine; watch content/, data/, templates/, "
+                                            "site.yml and the chart code, rebuild only what a change affects, and reload the open page. "
+                                            "A build error shows in the terminal and over the page, which keeps the last good version.")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
+    serve.add_argument("--host", default="127.0.0.1", choices=LOOPBACK_HOSTS, help="loopback address to listen on (default: 127.0.0.1)")
+    serve.set_defaults(handler=_serve)
     return parser
 
 
@@ -79,6 +88,11 @@ def cache_folder(root: Path) -> Path:
 
 
 def _build(args: argparse.Namespace, root: Path) -> int:
+    from . import workers
+
+    cache = None if args.no_cache else cache_folder(root)
+    if cache is None or not cache.is_dir() or not any(cache.iterdir()):
+        workers.start()  # every chart will render: warm the render processes up while the builder's imports load
     from .build import build
     from .config import load_config
     from .writer import DirectoryWriter
@@ -92,7 +106,6 @@ def _build(args: argparse.Namespace, root: Path) -> int:
 
     if not args.quiet:
         print(f"Building {config.title!r} into {_shown(config.output_dir, root)}", flush=True)
-    cache = None if args.no_cache else cache_folder(root)
     result = build(config, DirectoryWriter(config.output_dir), cache_dir=cache, progress=progress)
     if not args.quiet:
         elapsed = time.perf_counter() - started
@@ -118,6 +131,38 @@ def _export(args: argparse.Namespace, root: Path) -> int:
     temporary.replace(target)
     if not args.quiet:
         print(f"Wrote {target} ({len(html.encode('utf-8')) / 1024:.0f} KB), one file with everything inlined.")
+    return 0
+
+
+def _serve(args: argparse.Namespace, root: Path) -> int:
+    import threading
+
+    from .serve import Preview, PreviewServer
+
+    def describe(error: BuildError) -> str:
+        if args.debug:
+            traceback.print_exception(error)
+        return error.describe(root)
+
+    def log(message: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+    preview = Preview(root, cache_dir=cache_folder(root), describe=describe, log=log)
+    preview.watched_paths()  # a missing or broken site.yml stops here, before anything listens
+    try:
+        server = PreviewServer(preview, args.host, args.port)
+    except OSError as error:
+        print(f"error: cannot listen on {args.host}:{args.port}: {error.strerror} (pass another --port, or 0 for any free one)", file=sys.stderr)
+        return 1
+    preview.rebuild()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"Serving {server.url} (this machine only); watching for changes. Press Ctrl+C to stop.", flush=True)
+    stop = threading.Event()
+    try:
+        preview.watch(stop)
+    finally:
+        preview.close()
+        server.shutdown()
     return 0
 
 

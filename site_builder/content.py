@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from .claims import Claim, extract_claims
 from .errors import ContentError, yaml_problem
+from .figures import Figure
 
 FRONT_MATTER_FENCE = "---"
 FRONT_MATTER_KEYS: dict[str, type | tuple[type, ...]] = {
@@ -195,8 +196,9 @@ class PreparedPage:
 class ContentRenderer:
     """Render page bodies: Jinja for figures and charts, then Markdown, then a sanitiser."""
 
-    def __init__(self, figure_names: Iterable[str], chart_ids: Iterable[str], page_outputs: dict[str, str]) -> None:
-        self.figure_names = set(figure_names)
+    def __init__(self, figures: Iterable[str] | Mapping[str, Figure], chart_ids: Iterable[str], page_outputs: dict[str, str]) -> None:
+        self.figures: Mapping[str, Figure] = figures if isinstance(figures, Mapping) else {}  # their values, for quoting claims' sentences
+        self.figure_names = set(figures)
         self.chart_ids = set(chart_ids)
         self.page_outputs = page_outputs  # source file name -> output path
         self.environment = jinja2.Environment(
@@ -213,7 +215,7 @@ class ContentRenderer:
         except jinja2.TemplateSyntaxError as error:
             raise ContentError(f"template syntax error: {error.message}", page.path, error.lineno) from None
         self._check_references(tree, page)
-        claims = extract_claims(tree, page.path, source.splitlines())
+        claims = extract_claims(tree, page.path, source.splitlines(), self.figures)
         return PreparedPage(page, self.environment.from_string(tree), tuple(claims))  # type: ignore[arg-type]
 
     def render(self, prepared: PreparedPage, context: dict[str, Any], render_chart: Callable[[str], str]) -> tuple[Markup, list[str]]:

@@ -99,6 +99,13 @@ class ServiceFigures:
         return ("joint " if self.tied else "") + ordinal(self.rank)
 
     @property
+    def most_text(self) -> str:
+        """Return the rank as it follows 'answered': 'the most', 'the third most', 'the joint 11th most'."""
+        if self.rank == 1 and not self.tied:
+            return "the most"
+        return f"the {self.rank_text} most"
+
+    @property
     def slug(self) -> str:
         """Return the folder name of the service's page."""
         return self.code.lower()

@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -14,6 +14,7 @@ from typing import Any
 
 import vl_convert as vlc
 
+from . import workers
 from .charts import Chart, namespace_svg_ids
 from .errors import ChartError
 
@@ -44,6 +45,10 @@ class ChartCache:
         self.folder = folder
         self.hits = 0
         self.misses = 0
+
+    def is_empty(self) -> bool:
+        """Say whether the cache holds nothing yet (or there is no cache), so every chart will render."""
+        return self.folder is None or not self.folder.is_dir() or not any(self.folder.iterdir())
 
     def key(self, spec: dict[str, Any]) -> str:
         """Return the cache key of a spec under the current renderer."""
@@ -95,36 +100,54 @@ def _digest(svg: str, png: bytes, vega: dict[str, Any], bare: str) -> str:
     return hasher.hexdigest()
 
 
-def render_charts(charts: dict[str, Chart], cache: ChartCache, workers: int = 2) -> dict[str, RenderedChart]:
-    """Render every chart, in parallel, reusing cached renderings."""
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(lambda c: render_chart(c, cache), charts.values()))
-    return {r.chart.id: r for r in results}
+def render_charts(charts: dict[str, Chart], cache: ChartCache) -> dict[str, RenderedChart]:
+    """Render every chart, reusing cached renderings; the others render side by side in worker processes."""
+    done: dict[str, tuple[str, bytes, dict[str, Any], str]] = {}
+    missing: list[tuple[Chart, str]] = []
+    for chart in charts.values():
+        key = cache.key(chart.spec)
+        cached = cache.get(key)
+        if cached is None:
+            missing.append((chart, key))
+        else:
+            cache.hits += 1
+            done[chart.id] = cached
+    pending = [(chart, key, workers.submit(workers.render_spec, chart.spec, PNG_SCALE)) for chart, key in missing]
+    for chart, key, future in pending:
+        try:
+            done[chart.id] = future.result()
+        except BrokenProcessPool:
+            workers.discard()
+            raise ChartError(f"chart '{chart.id}' could not be rendered: a render process stopped", "site_builder/charts.py") from None
+        except Exception as error:  # vl-convert reports spec mistakes as plain exceptions
+            raise ChartError(f"chart '{chart.id}' could not be rendered: {str(error).splitlines()[0]}", "site_builder/charts.py") from error
+        cache.misses += 1
+        cache.put(key, *done[chart.id])
+    return {chart_id: _rendered(chart, *done[chart_id]) for chart_id, chart in charts.items()}
 
 
 def render_chart(chart: Chart, cache: ChartCache) -> RenderedChart:
-    """Render one chart to SVG, 2x PNG and compiled Vega."""
+    """Render one chart to SVG, 2x PNG and compiled Vega, in this process."""
     key = cache.key(chart.spec)
     cached = cache.get(key)
     if cached is None:
         cache.misses += 1
         try:
-            vega = vlc.vegalite_to_vega(chart.spec)
-            svg = vlc.vega_to_svg(vega)
-            png = vlc.vega_to_png(vega, scale=PNG_SCALE)
-            # The page prints the title and subtitle as HTML above the chart, so its inline SVG has none.
-            bare = vlc.vega_to_svg(vlc.vegalite_to_vega(untitled(chart.spec)))
+            cached = workers.render_spec(chart.spec, PNG_SCALE)
         except Exception as error:  # vl-convert reports spec mistakes as plain exceptions
             raise ChartError(f"chart '{chart.id}' could not be rendered: {str(error).splitlines()[0]}", "site_builder/charts.py") from error
-        cache.put(key, svg, png, vega, bare)
+        cache.put(key, *cached)
     else:
         cache.hits += 1
-        svg, png, vega, bare = cached
+    return _rendered(chart, *cached)
+
+
+def _rendered(chart: Chart, svg: str, png: bytes, vega: dict[str, Any], bare: str) -> RenderedChart:
     return RenderedChart(chart=chart, svg=svg, inline_svg=label_svg(bare, chart), png=png, vega=vega)
 
 
 def untitled(spec: dict[str, Any]) -> dict[str, Any]:
-    """Return the spec without its title (the page shows the title as text)."""
+    """Return the spec (Vega-Lite, or the Vega compiled from it) without its title; the page shows the title as text."""
     return {key: value for key, value in spec.items() if key != "title"}
 
 

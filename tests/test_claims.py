@@ -120,3 +120,10 @@ def test_editing_the_data_so_a_claim_fails_stops_the_build(project_copy: Path, c
     assert "Traceback" not in message
     path.write_text(original, encoding="utf-8")
     assert main(["build", "--root", str(project_copy), "--out", str(out), "-q"]) == 0
+
+
+def test_a_claim_credited_to_the_wrong_source_stops_the_build(built: BuildResult) -> None:
+    figure = built.figures["police_officers"]
+    wrong = next(s for s in ("hsj", "met") if s not in figure.sources)
+    with pytest.raises(ContentError, match=f"credits source '{wrong}'.*comes from {figure.sources[0]}"):
+        verdict(built, f'{{{{ claim("police_officers", "exactly", {figure.value}, source="{wrong}") }}}}')

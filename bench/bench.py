@@ -1,0 +1,399 @@
+"""Measure the builder: builds and rebuilds, the preview's save-to-page time, page weights, and growth with scale.
+
+Run `make bench` (or `.venv/bin/python bench/bench.py --runs 5`). Prints a table and writes a JSON report
+(default `_bench/report.json`). Every time is a median over --runs runs on this machine, which may be shared:
+read the load average printed with the results before trusting a number. Nothing here asserts a threshold;
+each target is printed with the measured value and the ratio between them.
+
+What each measure runs:
+- cold / no-op / paragraph edit / data edit: the real command line (`python -m site_builder.cli build`) in a
+  fresh process, so Python's start-up and imports count, as they do for a user; a fresh copy of the project
+  and, for cold, an empty render cache.
+- serve-mode rebuilds: the preview's own `Preview.rebuild` in this process, with the dataset, figures and
+  charts kept from the build before, as `site-builder serve` does.
+- save to page updated: a real `site-builder serve` preview (in this process) and headless Chromium: the file
+  is written, and the time is taken when the page's DOM holds the new text (the preview script stamps the
+  moment it swapped the new body in, on the same clock as ours), and also when Playwright sees it (a little
+  later: it polls).
+- page weights: every page of the real site, gzip level 9, split into HTML, CSS, inline SVG and JS.
+- scale: generated projects (bench/synthetic.py) with 13, 130 and 1,300 services, built cold by the command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import posixpath
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from synthetic import generate_project
+
+from site_builder.build import Builder
+from site_builder.config import load_config
+from site_builder.serve import Preview, running
+from site_builder.writer import MemoryWriter
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT_PARTS = ("site.yml", "data", "content", "templates")
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+# Targets from the issue (medians on a 2-core machine) and the chart-set budgets.
+TARGETS = {"cold_build_s": 2.0, "serve_paragraph_rebuild_s": 0.3, "save_to_page_s": 0.15, "scale_1300_s": 60.0, "growth_per_service": 1.0}
+BUDGETS = {"home_page_kb": 60.0, "map_svg_kb": 25.0}
+# Observable Framework on this machine, from the issue: one page, two charts.
+OBSERVABLE = {"cold_build_s": 3.6, "paragraph_rebuild_s": 3.3, "preview_update_s": 0.1}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every measure, print the table and write the report."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per measure; the median is reported (default 5)")
+    parser.add_argument("--scales", default="13,130,1300", help="service counts for the scale measure (default 13,130,1300; the largest takes minutes)")
+    parser.add_argument("--scale-runs", type=int, default=1, help="cold builds per scale (default 1: the largest takes minutes)")
+    parser.add_argument("--out", default=str(ROOT / "_bench" / "report.json"), help="where to write the JSON report")
+    parser.add_argument("--no-browser", action="store_true", help="skip the save-to-page measure in Chromium")
+    args = parser.parse_args(argv)
+    scales = [int(n) for n in args.scales.split(",") if n.strip()]
+
+    work = Path(tempfile.mkdtemp(prefix="site-builder-bench-"))
+    report: dict[str, Any] = {"machine": _machine(), "runs": args.runs, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    try:
+        report["cli"] = measure_cli(work, args.runs)
+        report["serve"] = measure_serve(work, args.runs, browser=not args.no_browser)
+        report["weights"] = measure_weights(work)
+        report["renderer"] = measure_renderer(args.runs)
+        report["scale"] = measure_scale(work, scales, args.scale_runs)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    report["machine"]["load_average_end"] = _load()
+    report["targets"] = targets(report)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print_table(report)
+    print(f"\nReport written to {out}")
+    return 0
+
+
+# Command-line builds --------------------------------------------------------------------------------
+
+
+def copy_project(destination: Path, source: Path = ROOT) -> Path:
+    """Copy the parts of a project a build reads."""
+    destination.mkdir(parents=True)
+    for part in PROJECT_PARTS:
+        if (source / part).is_dir():
+            shutil.copytree(source / part, destination / part)
+        else:
+            shutil.copy2(source / part, destination / part)
+    return destination
+
+
+def cli_build(project: Path, cache: Path) -> dict[str, float]:
+    """Build a project with the real command line in a fresh process; return wall time and the builder's own time."""
+    env = {**os.environ, "SITE_BUILDER_CACHE": str(cache)}
+    command = [sys.executable, "-m", "site_builder.cli", "build", "--root", str(project), "--out", str(project / "_site")]
+    started = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    wall = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"the build of {project} failed:\n{result.stderr}")
+    inside = re.search(r"in ([\d.]+) s \(charts: (\d+) rendered", result.stdout)
+    return {"wall_s": wall, "builder_s": float(inside.group(1)) if inside else wall, "charts_rendered": int(inside.group(2)) if inside else -1}
+
+
+def edit_paragraph(project: Path, run: int) -> Path:
+    """Add a sentence to the home page's last paragraph."""
+    page = project / "content" / "index.md"
+    page.write_text(page.read_text(encoding="utf-8").rstrip("\n") + f" An edit for run {run}.\n", encoding="utf-8")
+    return page
+
+
+def edit_data(project: Path, run: int) -> Path:
+    """Add calls to the smallest helping service with calls, a different number each run (so the cache cannot answer)."""
+    table = project / "data" / "mutual_aid.csv"
+    lines = table.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    column = header.index("calls_answered")
+    rows = [line.split(",") for line in lines[1:]]
+    target = min((r for r in rows if int(r[column]) > 0), key=lambda r: int(r[column]))
+    target[column] = str(int(target[column]) + run + 1)
+    table.write_text("\n".join([lines[0], *(",".join(r) for r in rows)]) + "\n", encoding="utf-8")
+    return table
+
+
+def measure_cli(work: Path, runs: int) -> dict[str, Any]:
+    """Time cold, no-op, paragraph-edit and data-edit builds with the command line."""
+    cold, noop, paragraph, data = [], [], [], []
+    for run in range(runs):
+        project = copy_project(work / f"cli-{run}")
+        cache = work / f"cli-cache-{run}"
+        cold.append(cli_build(project, cache))
+        noop.append(cli_build(project, cache))
+        edit_paragraph(project, run)
+        paragraph.append(cli_build(project, cache))
+        edit_data(project, run)
+        data.append(cli_build(project, cache))
+        shutil.rmtree(project)
+        shutil.rmtree(cache)
+    return {name: summarise(samples) for name, samples in (("cold", cold), ("noop", noop), ("paragraph_edit", paragraph), ("data_edit", data))}
+
+
+def summarise(samples: list[dict[str, float]]) -> dict[str, Any]:
+    """Return the median of each measured quantity, and the samples."""
+    keys = samples[0].keys()
+    return {**{key: statistics.median(s[key] for s in samples) for key in keys}, "samples": samples}
+
+
+# Serve mode ------------------------------------------------------------------------------------------
+
+
+def measure_serve(work: Path, runs: int, *, browser: bool) -> dict[str, Any]:
+    """Time the preview's rebuilds in this process, and save-to-page in Chromium."""
+    project = copy_project(work / "serve")
+    cache = work / "serve-cache"
+    cli_build(project, cache)  # a warm cache, as after the first `make site`
+    preview = Preview(project, cache_dir=cache, describe=lambda error: error.describe(project), log=lambda _: None)
+    preview.rebuild()
+    results: dict[str, Any] = {}
+    samples: dict[str, list[float]] = {"noop_rebuild_s": [], "paragraph_rebuild_s": [], "data_edit_rebuild_s": []}
+    for run in range(runs):
+        samples["noop_rebuild_s"].append(timed(lambda: preview.rebuild([])))
+        page = edit_paragraph(project, run)
+        samples["paragraph_rebuild_s"].append(timed(lambda page=page: preview.rebuild([page])))  # type: ignore[misc]
+        table = edit_data(project, run)
+        samples["data_edit_rebuild_s"].append(timed(lambda table=table: preview.rebuild([table])))  # type: ignore[misc]
+        assert preview.status.error is None, preview.status.error
+    results.update({key: {"median": statistics.median(values), "samples": values} for key, values in samples.items()})
+    if browser:
+        results["save_to_page"] = measure_save_to_page(preview, runs)
+    return results
+
+
+def timed(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def measure_save_to_page(preview: Preview, runs: int) -> dict[str, Any]:
+    """Write a paragraph and time until the open page's DOM shows it, in headless Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    shown, seen = [], []
+    page_file = preview.root / "content" / "index.md"
+    with running(preview) as server, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(server.url)
+        for run in range(runs + 1):  # the first run warms Chromium's caches and is not counted
+            marker = f"Saved at run {run} of the benchmark."
+            text = page_file.read_text(encoding="utf-8")
+            written = time.time()
+            page_file.write_text(text + f"\n{marker}\n", encoding="utf-8")
+            page.locator("main p", has_text=marker).wait_for(timeout=60_000)
+            observed = time.time()
+            loaded_ms = page.evaluate(
+                "() => window.siteBuilderPreview ? window.siteBuilderPreview.updated"
+                " : performance.timeOrigin + performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd"
+            )
+            if run:
+                shown.append(loaded_ms / 1000 - written)
+                seen.append(observed - written)
+        browser.close()
+    return {"median": statistics.median(shown), "playwright_median": statistics.median(seen), "samples": shown, "playwright_samples": seen}
+
+
+# Page weights ----------------------------------------------------------------------------------------
+
+_SVG = re.compile(rb"<svg\b.*?</svg>", re.DOTALL)
+_STYLESHEET = re.compile(rb'<link[^>]*rel="stylesheet"[^>]*href="([^"]+)"')
+_SCRIPT = re.compile(rb'<script[^>]*src="([^"]+)"')
+
+
+def gzip_size(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=9, mtime=0))
+
+
+def measure_weights(work: Path) -> dict[str, Any]:
+    """Return every page's gzip weight by kind, and the budgets' measures."""
+    writer = MemoryWriter()
+    result = Builder(load_config(ROOT), cache_dir=work / "serve-cache").build(writer)
+    files = writer.files
+    pages = {}
+    for name in sorted(n for n in files if n.endswith(".html")):
+        pages[name] = page_weight(name, files)
+    maps = {chart_id: gzip_size(item.inline_svg.encode()) for chart_id, item in result.rendered.items() if "map" in chart_id}
+    return {"pages": pages, "map_svgs": maps}
+
+
+def page_weight(name: str, files: dict[str, bytes]) -> dict[str, int]:
+    """Return a page's gzip bytes: its HTML without inline SVG, the inline SVG, and the CSS and JS it loads."""
+    html = files[name]
+    svgs = _SVG.findall(html)
+    folder = posixpath.dirname(name)
+
+    def linked(pattern: re.Pattern[bytes]) -> int:
+        total = 0
+        for href in pattern.findall(html):
+            target = posixpath.normpath(posixpath.join(folder, href.decode()))
+            total += gzip_size(files.get(target, b""))
+        return total
+
+    weight = {"html": gzip_size(_SVG.sub(b"", html)), "svg": gzip_size(b"".join(svgs)) if svgs else 0, "css": linked(_STYLESHEET), "js": linked(_SCRIPT)}
+    weight["total"] = sum(weight.values())
+    return weight
+
+
+# Renderer: threads against processes -----------------------------------------------------------------
+
+
+def measure_renderer(runs: int) -> dict[str, Any]:
+    """Time rendering the real site's charts one by one, in two threads, and in two worker processes (all warmed up)."""
+    import multiprocessing
+
+    from site_builder import workers
+    from site_builder.charts import build_charts
+    from site_builder.data import load_dataset
+    from site_builder.figures import compute_figures
+
+    config = load_config(ROOT)
+    dataset = load_dataset(config.datapackage, config.recipient)
+    specs = [chart.spec for chart in build_charts(compute_figures(dataset, config.recipient), dataset).values()]
+    workers.warm_up()
+
+    def render_all(map_function: Callable[..., Any]) -> None:
+        list(map_function(workers.render_spec, specs, [2] * len(specs)))
+
+    times: dict[str, list[float]] = {"sequential_s": [], "threads_2_s": [], "processes_2_s": []}
+    context = multiprocessing.get_context("spawn")
+    with ThreadPoolExecutor(2) as threads, ProcessPoolExecutor(2, mp_context=context, initializer=workers.warm_up) as processes:
+        list(processes.map(abs, range(4)))  # start both processes; each warms up as it starts
+        for _ in range(max(1, min(runs, 3))):
+            times["sequential_s"].append(timed(lambda: render_all(map)))
+            times["threads_2_s"].append(timed(lambda: render_all(threads.map)))
+            times["processes_2_s"].append(timed(lambda: render_all(processes.map)))
+    medians = {key: statistics.median(values) for key, values in times.items()}
+    return {"charts": len(specs), **medians, "samples": times}
+
+
+# Scale -----------------------------------------------------------------------------------------------
+
+
+def measure_scale(work: Path, scales: list[int], runs: int) -> dict[str, Any]:
+    """Build generated projects of each size cold with the command line."""
+    results: dict[str, Any] = {}
+    for services in scales:
+        samples = []
+        for run in range(runs):
+            project = generate_project(work / f"scale-{services}-{run}", services)
+            samples.append(cli_build(project, work / f"scale-cache-{services}-{run}"))
+            pages = sum(1 for _ in (project / "_site").rglob("index.html"))
+            shutil.rmtree(project)
+            shutil.rmtree(work / f"scale-cache-{services}-{run}", ignore_errors=True)
+        summary = summarise(samples)
+        summary["pages"] = pages
+        summary["per_service_s"] = summary["wall_s"] / services
+        results[str(services)] = summary
+        print(f"  scale {services:>5} services: {summary['wall_s']:7.1f} s cold ({pages} pages)", flush=True)
+    return results
+
+
+# Report ----------------------------------------------------------------------------------------------
+
+
+def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return each target with its measured value and the ratio measured / target."""
+    rows: list[dict[str, Any]] = []
+
+    def add(name: str, measured: float | None, target: float, unit: str) -> None:
+        ratio = None if measured is None else measured / target
+        verdict = "n/a" if measured is None else ("PASS" if measured <= target else "OVER")
+        rows.append({"name": name, "measured": measured, "target": target, "unit": unit, "ratio": ratio, "verdict": verdict})
+
+    add("cold build, whole site (CLI, empty cache)", report["cli"]["cold"]["wall_s"], TARGETS["cold_build_s"], "s")
+    add("one-paragraph rebuild in serve mode", report["serve"]["paragraph_rebuild_s"]["median"], TARGETS["serve_paragraph_rebuild_s"], "s")
+    save = report["serve"].get("save_to_page")
+    add("save to page updated (Chromium)", save["median"] if save else None, TARGETS["save_to_page_s"], "s")
+    home = report["weights"]["pages"].get("index.html")
+    add("home page, HTML+CSS+inline SVG, gzip", (home["html"] + home["css"] + home["svg"]) / 1024 if home else None, BUDGETS["home_page_kb"], "KB")
+    maps = report["weights"]["map_svgs"]
+    add("map SVG, gzip" + ("" if maps else " (no map chart on this branch)"), max(maps.values()) / 1024 if maps else None, BUDGETS["map_svg_kb"], "KB")
+    scale = report["scale"]
+    if "1300" in scale:
+        add("1,300 services, cold build", scale["1300"]["wall_s"], TARGETS["scale_1300_s"], "s")
+    if "130" in scale and "1300" in scale:
+        growth = scale["1300"]["per_service_s"] / scale["130"]["per_service_s"]
+        add("growth 130 -> 1,300: time per service, ratio (1 = linear)", growth, TARGETS["growth_per_service"], "x")
+    return rows
+
+
+def print_table(report: dict[str, Any]) -> None:
+    """Print the measures, the targets and the ratios measured in this run."""
+    machine = report["machine"]
+    print(
+        f"\nsite_builder benchmark: {report['runs']} runs per measure, medians; {machine['cpus']} CPUs, "
+        f"load average {machine['load_average_start']} at start, {machine['load_average_end']} at end"
+    )
+    cli, serve = report["cli"], report["serve"]
+    print("\nBuilds with the command line (fresh process)            median     builder's own time")
+    for key, label in (("cold", "cold (empty cache)"), ("noop", "no-op rebuild"), ("paragraph_edit", "one-paragraph edit"), ("data_edit", "data edit")):
+        print(f"  {label:<52} {cli[key]['wall_s']:7.3f} s  {cli[key]['builder_s']:7.3f} s  ({cli[key]['charts_rendered']:.0f} charts rendered)")
+    print("\nServe mode (in process, data stage kept)")
+    for key, label in (("noop_rebuild_s", "no-op rebuild"), ("paragraph_rebuild_s", "one-paragraph rebuild"), ("data_edit_rebuild_s", "data edit rebuild")):
+        print(f"  {label:<52} {serve[key]['median']:7.3f} s")
+    if "save_to_page" in serve:
+        save = serve["save_to_page"]
+        print(f"  {'save to page updated (DOM loaded; as Playwright saw it)':<52} {save['median']:7.3f} s  {save['playwright_median']:7.3f} s")
+    renderer = report["renderer"]
+    print(f"\nRendering the {renderer['charts']} real charts (warm, no cache)")
+    for key, label in (("sequential_s", "one by one"), ("threads_2_s", "two threads"), ("processes_2_s", "two processes")):
+        print(f"  {label:<52} {renderer[key]:7.3f} s  ({renderer['sequential_s'] / renderer[key]:.2f}x one by one)")
+    print("\nPage weights, gzip bytes             html      css      svg       js    total")
+    for name, weight in report["weights"]["pages"].items():
+        print(f"  {name:<32} {weight['html']:8} {weight['css']:8} {weight['svg']:8} {weight['js']:8} {weight['total']:8}")
+    print("\nScale: generated projects, cold build with the command line")
+    for services, result in report["scale"].items():
+        print(
+            f"  {services:>5} services {result['pages']:>6} pages {result['wall_s']:9.2f} s  {result['per_service_s'] * 1000:8.1f} ms per service "
+            f"({result['charts_rendered']:.0f} charts rendered)"
+        )
+    print("\nRatios measured in this run")
+    print(f"  cold / no-op rebuild (CLI)                           {cli['cold']['wall_s'] / cli['noop']['wall_s']:7.2f}x")
+    print(f"  CLI paragraph edit / serve paragraph rebuild         {cli['paragraph_edit']['wall_s'] / serve['paragraph_rebuild_s']['median']:7.2f}x")
+    print(f"  Observable Framework cold (3.6 s) / ours             {OBSERVABLE['cold_build_s'] / cli['cold']['wall_s']:7.2f}x")
+    print(f"  Observable Framework paragraph rebuild (3.3 s) / ours {OBSERVABLE['paragraph_rebuild_s'] / serve['paragraph_rebuild_s']['median']:6.2f}x")
+    print("\nTargets                                                        measured    target   ratio  verdict")
+    for row in report["targets"]:
+        measured = "-" if row["measured"] is None else f"{row['measured']:.3f}"
+        ratio = "-" if row["ratio"] is None else f"{row['ratio']:.2f}"
+        print(f"  {row['name']:<60} {measured:>9} {row['target']:>7} {row['unit']:<2} {ratio:>6}  {row['verdict']}")
+
+
+def _machine() -> dict[str, Any]:
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(), "load_average_start": _load()}
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{value:.2f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

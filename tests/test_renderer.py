@@ -1,0 +1,54 @@
+"""The chart renderer: its shortcuts give the same bytes as the long way, and its cache never serves a bad entry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import vl_convert as vlc
+
+from site_builder.build import BuildResult
+from site_builder.charts import Chart
+from site_builder.renderer import PNG_SCALE, ChartCache, render_chart, untitled
+
+
+@pytest.fixture(scope="module")
+def charts(built: BuildResult) -> list[Chart]:
+    """Return two real charts: the overview and one service's."""
+    return [built.rendered["calls-by-service"].chart, next(r.chart for i, r in sorted(built.rendered.items()) if i.startswith("service-"))]
+
+
+def test_stripping_the_title_from_compiled_vega_equals_compiling_the_untitled_spec(charts: list[Chart]) -> None:
+    for chart in charts:
+        vega = vlc.vegalite_to_vega(chart.spec)
+        assert "title" in vega, chart.id
+        assert vlc.vega_to_svg(untitled(vega)) == vlc.vega_to_svg(vlc.vegalite_to_vega(untitled(chart.spec))), chart.id
+
+
+def test_rasterising_the_svg_equals_rendering_the_png_with_vega(charts: list[Chart]) -> None:
+    for chart in charts:
+        vega = vlc.vegalite_to_vega(chart.spec)
+        assert vlc.svg_to_png(vlc.vega_to_svg(vega), scale=PNG_SCALE) == vlc.vega_to_png(vega, scale=PNG_SCALE), chart.id
+
+
+def test_a_second_render_comes_from_the_cache(charts: list[Chart], tmp_path: Path) -> None:
+    first = render_chart(charts[0], ChartCache(tmp_path))
+    cache = ChartCache(tmp_path)
+    second = render_chart(charts[0], cache)
+    assert (cache.hits, cache.misses) == (1, 0)
+    assert second == first
+
+
+@pytest.mark.parametrize("suffix", [".svg", ".png", ".vg.json", ".bare.svg", ".sha256"])
+def test_a_corrupt_cache_entry_is_rendered_again_not_served(charts: list[Chart], tmp_path: Path, suffix: str) -> None:
+    chart = charts[0]
+    good = render_chart(chart, ChartCache(tmp_path))
+    entry = next(tmp_path.rglob(f"*{suffix}"))
+    entry.write_bytes(entry.read_bytes()[: len(entry.read_bytes()) // 2])  # a half-written file
+    cache = ChartCache(tmp_path)
+    again = render_chart(chart, cache)
+    assert (cache.hits, cache.misses) == (0, 1)
+    assert again == good
+    fresh = ChartCache(tmp_path)
+    render_chart(chart, fresh)
+    assert (fresh.hits, fresh.misses) == (1, 0), "the entry was repaired"
