@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import re
@@ -42,7 +43,7 @@ def load_dataset(datapackage: Path, recipient: str) -> Dataset:
             raise DataError(f"the data package has no resource named '{name}'", datapackage, hint="every table the story uses must be described")
     for resource in resources.values():
         _check_file(datapackage, resource)
-    _validate_with_frictionless(datapackage, resources)
+    _validate_with_frictionless(datapackage, descriptor, resources)
 
     tables = {
         name: _read_table(datapackage, resource)
@@ -96,9 +97,10 @@ def _check_file(datapackage: Path, resource: dict[str, Any]) -> None:
         raise DataError(f"not UTF-8 text: byte {raw[error.start]:#x} cannot be read", path, line, hint="save the file as UTF-8") from None
 
 
-def _validate_with_frictionless(datapackage: Path, resources: dict[str, dict[str, Any]]) -> None:
+def _validate_with_frictionless(datapackage: Path, descriptor: dict[str, Any], resources: dict[str, dict[str, Any]]) -> None:
     try:
-        report = frictionless.Package(str(datapackage)).validate()
+        # The descriptor as we read it (a byte-order mark allowed), not re-read by frictionless, which refuses one.
+        report = frictionless.Package(copy.deepcopy(descriptor), basepath=str(datapackage.parent)).validate()
     except frictionless.FrictionlessException as error:
         raise DataError(f"the data package description is not valid: {error.error.message}", datapackage) from None
     for package_error in report.errors:
@@ -247,7 +249,7 @@ def _boundaries(datapackage: Path, resources: dict[str, dict[str, Any]]) -> dict
         raise DataError("the data package has no resource named 'boundaries'", datapackage, hint="the map needs the service boundaries")
     path = datapackage.parent / resource["path"]
     try:
-        topology = json.loads(path.read_text(encoding="utf-8"))
+        topology = json.loads(path.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as error:
         raise DataError(f"not valid JSON: {error.msg}", path, error.lineno) from None
     objects = topology.get("objects") if isinstance(topology, dict) else None

@@ -537,11 +537,16 @@ def test_a_real_process_prints_no_traceback(case: str, project_copy: Path) -> No
 
 
 def test_a_byte_order_mark_is_accepted(project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    for name in ("mutual_aid.csv", "populations.csv"):
-        path = project_copy / "data" / name
+    # Spreadsheet programs on Windows save UTF-8 with a byte-order mark; every file the build reads accepts one.
+    for path in [
+        aid(project_copy),
+        project_copy / "data" / "populations.csv",
+        project_copy / "data" / "datapackage.json",
+        boundary_file(project_copy),
+        project_copy / "content" / "data.md",
+        project_copy / "site.yml",
+    ]:
         path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
-    page = project_copy / "content" / "data.md"
-    page.write_bytes(b"\xef\xbb\xbf" + page.read_bytes())
     code = main(["build", "--root", str(project_copy), "--out", str(tmp_path / "out"), "-q"])
     assert code == 0, capsys.readouterr().err
     assert (tmp_path / "out" / "index.html").is_file()
