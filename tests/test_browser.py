@@ -212,16 +212,31 @@ def test_axe_reports_a_violation_it_is_shown(browser: Browser, site_url: str) ->
     assert "image-alt" in violations
 
 
-def test_nu_html_checker_finds_no_errors(site_folder: Path, pages: list[str]) -> None:
+def html_errors(folder: Path, names: list[str]) -> list[str]:
+    """Check the pages with the Nu Html Checker in one Java process; return 'file, line N: message' for each error."""
     jar = os.environ.get("VNU_JAR")
     if not jar or not Path(jar).is_file():
         pytest.fail(f"the Nu Html Checker is missing (VNU_JAR={jar!r}): run `make test`, which installs vnu-jar from npm into .tools/")
-    files = [str(site_folder / name) for name in pages]
+    if shutil.which("java") is None:
+        pytest.fail("the Nu Html Checker needs Java: run `make test`, which installs it (apt-get install default-jre-headless) when run as root")
+    files = [str(folder / name) for name in names]
     result = subprocess.run(["java", "-jar", jar, "--errors-only", "--format", "json", *files], capture_output=True, text=True, check=False)
     messages = json.loads(result.stderr or result.stdout)["messages"]
-    errors = [f"{urlsplit(m.get('url', '')).path.removeprefix(str(site_folder) + '/')}, line {m.get('lastLine', '?')}: {m['message']}" for m in messages]
+    errors = [f"{urlsplit(m.get('url', '')).path.removeprefix(str(folder) + '/')}, line {m.get('lastLine', '?')}: {m['message']}" for m in messages]
+    assert errors or result.returncode == 0, result.stderr
+    return errors
+
+
+def test_nu_html_checker_finds_no_errors(site_folder: Path, pages: list[str]) -> None:
+    errors = html_errors(site_folder, pages)
     assert not errors, "the Nu Html Checker found errors:\n" + "\n".join(errors)
-    assert result.returncode == 0, result.stderr
+
+
+def test_nu_html_checker_reports_file_line_and_message(tmp_path: Path) -> None:
+    """The HTML check must be able to fail, and say where."""
+    (tmp_path / "broken.html").write_text('<!DOCTYPE html>\n<html lang="en">\n<title>Broken</title>\n<p><div>block in a paragraph</span>\n', encoding="utf-8")
+    errors = html_errors(tmp_path, ["broken.html"])
+    assert errors and all(error.startswith("broken.html, line 4: ") for error in errors), errors
 
 
 @pytest.mark.parametrize("width", SCREEN_WIDTHS)
