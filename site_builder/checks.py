@@ -36,6 +36,7 @@ class _PageScan:
     references: list[_Reference] = field(default_factory=list)
     titles: list[tuple[str, int]] = field(default_factory=list)
     images_without_alt: list[int] = field(default_factory=list)
+    head_line: int = 1  # where a missing <title> belongs
 
 
 class _Scanner(HTMLParser):
@@ -54,6 +55,8 @@ class _Scanner(HTMLParser):
             self.scan.ids.add(values["id"])
         if tag == "a" and "name" in values:
             self.scan.ids.add(values["name"])
+        if tag == "head":
+            self.scan.head_line = line
         if tag == "svg":
             self._svg_depth += 1
         if tag == "title" and self._svg_depth == 0:
@@ -101,7 +104,7 @@ def check_site(site: Path) -> list[CheckProblem]:
     for name, scan in scans.items():
         path = site / name
         if not scan.titles or not scan.titles[0][0]:
-            problems.append(CheckProblem("the page has no <title>", path))
+            problems.append(CheckProblem("the page has no <title>", path, scan.head_line, hint="add one inside <head>"))
         for title, line in scan.titles[:1]:
             if title in titles:
                 problems.append(CheckProblem(f"the title {title!r} is also the title of {titles[title]}", path, line, hint="every page needs its own title"))

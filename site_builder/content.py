@@ -123,10 +123,12 @@ def check_templates(pages: Iterable[PageSource], available: Iterable[str]) -> No
 
 def read_page(path: Path) -> PageSource:
     """Split one page into front matter and body, and check the front matter."""
+    raw = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ContentError("not UTF-8 text", path, hint=f"save it as UTF-8 (bad byte at offset {error.start})") from None
+        line = raw[: error.start].count(b"\n") + 1
+        raise ContentError(f"not UTF-8 text: byte {raw[error.start]:#x} cannot be read", path, line, hint="save it as UTF-8") from None
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != FRONT_MATTER_FENCE:
         raise ContentError("the page does not start with front matter", path, 1, hint="begin with a line '---', then title: and description:, then '---'")
@@ -172,7 +174,7 @@ def _parse_front_matter(front: str, path: Path) -> tuple[dict[str, Any], dict[st
         expected = FRONT_MATTER_KEYS[key]
         if not isinstance(value, expected) or isinstance(value, bool):
             wanted = "a whole number" if expected is int else "text"
-            raise ContentError(f"'{key}' must be {wanted}, not {type(value).__name__} {value!r}", path, key_lines.get(key), str(key))
+            raise ContentError(f"'{key}' must be {wanted}, not {_yaml_kind(value)} {value!r}", path, key_lines.get(key), str(key))
     for key in REQUIRED_KEYS:
         if not str(meta.get(key) or "").strip():
             raise ContentError(f"the front matter has no '{key}'", path, 2, key, hint="every page needs a title and a description")
@@ -266,6 +268,12 @@ class ContentRenderer:
                 raise ContentError(f"unknown chart '{value}'", page.path, call.lineno, hint=_suggest(str(value), self.chart_ids, "chart"))
             if call.node.name == "url" and value not in self.page_outputs:
                 raise ContentError(f"link to unknown page '{value}'", page.path, call.lineno, hint=_suggest(str(value), self.page_outputs, "page"))
+
+
+def _yaml_kind(value: object) -> str:
+    """Return what YAML made of a value, in a writer's words."""
+    kinds = {bool: "true/false", int: "the number", float: "the number", str: "the text", list: "the list", dict: "the key: value pairs"}
+    return "nothing" if value is None else kinds.get(type(value), type(value).__name__)
 
 
 def _suggest(name: str, known: Iterable[str], what: str, otherwise: str | None = None) -> str:

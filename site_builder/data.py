@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import re
@@ -17,6 +18,8 @@ from .model import ContextValue, Dataset, Field, KeyDate, Source, Table
 # Tables the story needs; the data package may hold more.
 REQUIRED_TABLES = ("mutual_aid", "context", "dates", "populations", "sources")
 COUNT_COLUMNS = ("calls_answered", "category_1_calls", "cardiac_arrest_calls")
+# The story ranks the helping services and quotes the top three's share of the calls.
+MIN_HELPERS = 3
 # Columns the pages turn into links; only web addresses may go there (never javascript:).
 URL_COLUMNS = (("sources", "url"), ("populations", "population_source_url"), ("populations", "trust_stated_source_url"))
 # Parts of a service's calls that can never exceed the calls it answered.
@@ -40,7 +43,7 @@ def load_dataset(datapackage: Path, recipient: str) -> Dataset:
             raise DataError(f"the data package has no resource named '{name}'", datapackage, hint="every table the story uses must be described")
     for resource in resources.values():
         _check_file(datapackage, resource)
-    _validate_with_frictionless(datapackage, resources)
+    _validate_with_frictionless(datapackage, descriptor, resources)
 
     tables = {
         name: _read_table(datapackage, resource)
@@ -91,12 +94,13 @@ def _check_file(datapackage: Path, resource: dict[str, Any]) -> None:
         raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise DataError(f"not UTF-8 text (byte {raw[error.start]:#x})", path, line, hint="save the file as UTF-8") from None
+        raise DataError(f"not UTF-8 text: byte {raw[error.start]:#x} cannot be read", path, line, hint="save the file as UTF-8") from None
 
 
-def _validate_with_frictionless(datapackage: Path, resources: dict[str, dict[str, Any]]) -> None:
+def _validate_with_frictionless(datapackage: Path, descriptor: dict[str, Any], resources: dict[str, dict[str, Any]]) -> None:
     try:
-        report = frictionless.Package(str(datapackage)).validate()
+        # The descriptor as we read it (a byte-order mark allowed), not re-read by frictionless, which refuses one.
+        report = frictionless.Package(copy.deepcopy(descriptor), basepath=str(datapackage.parent)).validate()
     except frictionless.FrictionlessException as error:
         raise DataError(f"the data package description is not valid: {error.error.message}", datapackage) from None
     for package_error in report.errors:
@@ -138,7 +142,7 @@ def _describe_frictionless_error(error: Any, path: Path, resource: dict[str, Any
         reference = str(getattr(error, "reference_name", "") or "this table")
         referenced = ", ".join(getattr(error, "reference_field_names", []) or [])
         return DataError(
-            f"{values} is not a {referenced} in the table '{reference}'",
+            f"there is no {referenced} {values} in the table '{reference}'",
             path,
             row,
             names[0] if names else None,
@@ -245,7 +249,7 @@ def _boundaries(datapackage: Path, resources: dict[str, dict[str, Any]]) -> dict
         raise DataError("the data package has no resource named 'boundaries'", datapackage, hint="the map needs the service boundaries")
     path = datapackage.parent / resource["path"]
     try:
-        topology = json.loads(path.read_text(encoding="utf-8"))
+        topology = json.loads(path.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as error:
         raise DataError(f"not valid JSON: {error.msg}", path, error.lineno) from None
     objects = topology.get("objects") if isinstance(topology, dict) else None
@@ -270,6 +274,15 @@ def boundary_codes(dataset: Dataset) -> set[str]:
 def check_domain_rules(dataset: Dataset, recipient: str) -> None:
     """Check what a table schema cannot say: sums, cross-table rules and sources."""
     aid = dataset.tables["mutual_aid"]
+    if len(aid.frame) < MIN_HELPERS:
+        raise DataError(
+            f"the table lists {len(aid.frame)} service(s); the story compares at least {MIN_HELPERS}",
+            aid.path,
+            hint="it ranks the services and quotes the top three's share",
+        )
+    for column in ("calls_answered", "category_1_calls"):
+        if int(aid.frame[column].sum()) == 0:
+            raise DataError(f"every service has 0 {column}; the story's shares divide by their total", aid.path, column=column)
     for index, row in aid.frame.iterrows():
         assert isinstance(index, int)
         for part in PARTS_OF_CALLS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -143,7 +144,10 @@ class PageRenderer:
             raise TemplateError(f"template syntax error: {error.message}", error.filename or template_name, error.lineno) from None
         except jinja2.UndefinedError as error:
             path, line = _template_frame(error)
-            raise TemplateError(f"undefined name: {error.message}", path or self.templates_dir / template_name, line) from None
+            # Jinja names our classes by their module ('site_builder.render.Page object'); say 'a Page'.
+            message = re.sub(r"'(?:\w+\.)+(\w+) object'", r"a \1", error.message or "")
+            raise TemplateError(f"undefined name: {message}", path or self.templates_dir / template_name, line,
+                                hint=f"this template can use: {', '.join(sorted(context))}") from None
         except jinja2.TemplateError as error:
             path, line = _template_frame(error)
             raise TemplateError(str(error.message), path or self.templates_dir / template_name, line) from None

@@ -143,6 +143,20 @@ def empty_count(project: Path) -> Expect:
     return Expect("data/mutual_aid.csv", ("empty", "required"), line=line, column="calls_answered")
 
 
+def fewer_than_three_services(project: Path) -> Expect:
+    write_rows(aid(project), read_rows(aid(project))[:3])
+    return Expect("data/mutual_aid.csv", ("2 service(s)", "at least 3"))
+
+
+def no_calls_at_all(project: Path) -> Expect:
+    rows = read_rows(aid(project))
+    column = rows[0].index("calls_answered")
+    for row in rows[1:]:
+        row[column] = row[rows[0].index("category_1_calls")] = row[rows[0].index("cardiac_arrest_calls")] = "0"
+    write_rows(aid(project), rows)
+    return Expect("data/mutual_aid.csv", ("every service has 0 calls_answered",), column="calls_answered")
+
+
 def category_1_above_calls_answered(project: Path) -> Expect:
     rows = read_rows(aid(project))
     calls = int(rows[3][rows[0].index("calls_answered")])
@@ -166,7 +180,7 @@ def duplicate_service_code(project: Path) -> Expect:
 
 def unknown_service_code(project: Path) -> Expect:
     line = set_cell(aid(project), 2, "code", "ZZAS")
-    return Expect("data/mutual_aid.csv", ("'ZZAS'", "populations"), line=line, column="code")
+    return Expect("data/mutual_aid.csv", ("there is no code 'ZZAS' in the table 'populations'",), line=line, column="code")
 
 
 def service_code_breaking_the_pattern(project: Path) -> Expect:
@@ -209,7 +223,7 @@ def invalid_date(project: Path) -> Expect:
 
 def context_with_an_unknown_source(project: Path) -> Expect:
     line = set_cell(project / "data" / "context.csv", 1, "source_id", "nowhere")
-    return Expect("data/context.csv", ("'nowhere'", "sources"), line=line, column="source_id")
+    return Expect("data/context.csv", ("there is no id 'nowhere' in the table 'sources'",), line=line, column="source_id")
 
 
 def source_with_a_javascript_url(project: Path) -> Expect:
@@ -298,7 +312,7 @@ def malformed_front_matter(project: Path) -> Expect:
 def front_matter_key_of_the_wrong_type(project: Path) -> Expect:
     path = project / "content" / "methodology.md"
     line = replace_in(path, "nav_order: 3", "nav_order: third")
-    return Expect("content/methodology.md", ("'nav_order' must be a whole number", "'third'"), line=line, key="nav_order")
+    return Expect("content/methodology.md", ("'nav_order' must be a whole number, not the text 'third'",), line=line, key="nav_order")
 
 
 def unknown_front_matter_key(project: Path) -> Expect:
@@ -359,8 +373,10 @@ def undefined_name_in_content(project: Path) -> Expect:
 
 def content_in_the_wrong_encoding(project: Path) -> Expect:
     path = project / "content" / "data.md"
-    path.write_bytes(path.read_text(encoding="utf-8").replace("data", "donn\u00e9es", 1).encode("latin-1", errors="replace"))
-    return Expect("content/data.md", ("not utf-8",), line=None)
+    text = path.read_text(encoding="utf-8")
+    line = text[: text.index("data")].count("\n") + 1
+    path.write_bytes(text.replace("data", "donn\u00e9es", 1).encode("latin-1", errors="replace"))
+    return Expect("content/data.md", ("not utf-8", "byte 0xe9"), line=line)
 
 
 def unknown_template(project: Path) -> Expect:
@@ -378,7 +394,7 @@ def template_syntax_error(project: Path) -> Expect:
 def undefined_template_variable(project: Path) -> Expect:
     path = project / "templates" / "services.html"
     line = replace_in(path, "{{ page.title }}", "{{ page.headline }}")
-    return Expect("templates/services.html", ("undefined", "headline"), line=line)
+    return Expect("templates/services.html", ("undefined", "a Page has no attribute 'headline'", "this template can use:"), line=line)
 
 
 def two_pages_claim_the_same_output(project: Path) -> Expect:
@@ -431,6 +447,8 @@ CASES: dict[str, Breaker] = {
         negative_count,
         decimal_count,
         empty_count,
+        fewer_than_three_services,
+        no_calls_at_all,
         category_1_above_calls_answered,
         cardiac_arrests_above_calls_answered,
         duplicate_service_code,
@@ -519,11 +537,16 @@ def test_a_real_process_prints_no_traceback(case: str, project_copy: Path) -> No
 
 
 def test_a_byte_order_mark_is_accepted(project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    for name in ("mutual_aid.csv", "populations.csv"):
-        path = project_copy / "data" / name
+    # Spreadsheet programs on Windows save UTF-8 with a byte-order mark; every file the build reads accepts one.
+    for path in [
+        aid(project_copy),
+        project_copy / "data" / "populations.csv",
+        project_copy / "data" / "datapackage.json",
+        boundary_file(project_copy),
+        project_copy / "content" / "data.md",
+        project_copy / "site.yml",
+    ]:
         path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
-    page = project_copy / "content" / "data.md"
-    page.write_bytes(b"\xef\xbb\xbf" + page.read_bytes())
     code = main(["build", "--root", str(project_copy), "--out", str(tmp_path / "out"), "-q"])
     assert code == 0, capsys.readouterr().err
     assert (tmp_path / "out" / "index.html").is_file()
