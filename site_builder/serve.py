@@ -69,6 +69,7 @@ class Preview:
         self.builder: build_module.Builder | None = None
         self.pending: set[Path] = set()  # changed files no successful build has taken in yet
         self.changed = threading.Condition()
+        self.building = threading.Lock()
         self.closed = False
 
     # Paths --------------------------------------------------------------------------------------
@@ -77,7 +78,7 @@ class Preview:
         """Return the folders and files a change in which rebuilds the site."""
         config = load_config(self.root)
         folders = [config.content_dir, config.data_dir, config.templates_dir, PACKAGE_DIR]
-        return [*dict.fromkeys(p for p in folders if p.exists()), self.root / CONFIG_FILE]
+        return list(dict.fromkeys(p for p in folders if p.exists()))
 
     def is_watched(self, path: Path) -> bool:
         """Say whether a changed file can affect the site (editors' temporary files cannot)."""
@@ -86,13 +87,18 @@ class Preview:
             return False
         if path.parent == PACKAGE_DIR:
             return name in CODE_FILES
+        if path.parent == self.root:
+            return name == CONFIG_FILE
         return True
 
     # Building -----------------------------------------------------------------------------------
 
     def rebuild(self, changes: Iterable[Path] = ()) -> Status:
         """Rebuild after the given files changed; keep serving the last good site if the build fails."""
-        changed = sorted(set(changes))
+        with self.building:  # the folders' watcher and site.yml's watcher may both call
+            return self._rebuild(sorted(set(changes)))
+
+    def _rebuild(self, changed: list[Path]) -> Status:
         # Changes a failed build did not apply count again: a broken site.yml must not be forgotten after a content edit.
         pending = self.pending | set(changed)
         self.pending = pending
@@ -138,7 +144,15 @@ class Preview:
 
     def watch(self, stop: threading.Event, *, ready: threading.Event | None = None) -> None:
         """Rebuild whenever a watched file changes, until `stop` is set."""
-        paths = self.watched_paths()
+        # site.yml is watched through its folder, alone (not recursively: that would watch .venv and the rest),
+        # since a watch on the file itself ends when an editor saves by replacing it.
+        settings = threading.Thread(target=self._watch, args=([self.root], False, stop, None), daemon=True)
+        settings.start()
+        self._watch(self.watched_paths(), True, stop, ready)
+        stop.set()  # the folders' watcher ended (Ctrl+C reaches the main thread only): end the other one too
+        settings.join(timeout=10)
+
+    def _watch(self, paths: list[Path], recursive: bool, stop: threading.Event, ready: threading.Event | None) -> None:
         # A short step: a save shows within milliseconds; an editor's write-and-rename still arrives as one batch.
         # The generator yields an empty batch on each timeout: the first one says the watches are in place.
         batches = watchfiles.watch(
@@ -150,6 +164,7 @@ class Preview:
             rust_timeout=200,
             yield_on_timeout=True,
             raise_interrupt=False,
+            recursive=recursive,
         )
         for batch in batches:
             if ready is not None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -240,3 +242,23 @@ def test_chart_code_that_does_not_parse_is_reported_and_the_last_good_site_kept(
     outcome = json.loads(result.stdout)
     assert outcome["error"].startswith("chart error:") and "charts.py, line 42" in outcome["error"] and "does not parse" in outcome["error"]
     assert outcome["same_site"] and outcome["build"] == 1
+
+
+def wait_until(condition: Callable[[], bool]) -> bool:
+    """Poll a condition for up to a minute (the watcher runs in its own thread); nothing here is timed."""
+    for _ in range(600):
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_site_yml_saved_by_replacing_the_file_is_seen_every_time(server: PreviewServer, preview: Preview) -> None:
+    settings = preview.root / "site.yml"
+    text = settings.read_text(encoding="utf-8")
+    for attempt in range(2):  # a watch on the file itself would end with the first replacement
+        title = f"A title saved by replacing the file, take {attempt}"
+        replacement = settings.with_name("site.yml.saving")
+        replacement.write_text(text.replace("London's 999 calls, answered elsewhere", title), encoding="utf-8")
+        os.replace(replacement, settings)
+        assert wait_until(lambda title=title: title in BeautifulSoup(preview.files["index.html"], "html.parser").title.get_text())  # type: ignore[misc]
