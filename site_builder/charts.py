@@ -205,7 +205,7 @@ def _spec(altair_chart: alt.TopLevelMixin, title: str, subtitle: str, width: int
     # Titles wrap to the drawing's width (the PNG and SVG downloads carry them; the page prints them as text).
     lines = alt.Title(textwrap.wrap(title, width // 10), subtitle=textwrap.wrap(subtitle, width // 7))
     titled = altair_chart.properties(title=lines)  # type: ignore[attr-defined]
-    spec: dict[str, Any] = titled.to_dict()
+    spec: dict[str, Any] = titled.to_dict(validate=False)  # validating takes most of a cold build; tests validate every spec
     spec["config"] = theme()
     if "autosize" not in spec and not any(key in spec for key in ("vconcat", "hconcat", "concat")):
         spec["autosize"] = {"type": "fit-x", "contains": "padding"}  # `width` is the whole drawing's

@@ -40,9 +40,10 @@ def map_shapes(topology: dict[str, Any], object_name: str, width: int) -> tuple[
     projected = [[_project(lon, lat) for lon, lat in arc] for arc in arcs]
     xs = [x for arc in projected for x, _ in arc]
     ys = [y for arc in projected for _, y in arc]
-    scale = width / (max(xs) - min(xs))
-    height = math.ceil((max(ys) - min(ys)) * scale)
-    fitted = [[((x - min(xs)) * scale, (y - min(ys)) * scale) for x, y in arc] for arc in projected]
+    left, top = min(xs), min(ys)
+    scale = width / (max(xs) - left)
+    height = math.ceil((max(ys) - top) * scale)
+    fitted = [[((x - left) * scale, (y - top) * scale) for x, y in arc] for arc in projected]
     simple = [_simplify(arc) for arc in fitted]
     shapes: list[MapShape] = []
     for geometry in topology["objects"][object_name]["geometries"]:

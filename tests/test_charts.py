@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
+import jsonschema
 import pandas as pd
 import pytest
+from altair.utils.schemapi import validate_jsonschema
+from altair.vegalite.v6.schema import core
 from bs4 import BeautifulSoup
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from site_builder.build import BuildResult
 from site_builder.charts import MAP_NO_DATA, MAP_NONE, chart_ids
 from site_builder.geo import map_shapes
-from site_builder.writer import DirectoryWriter
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 HOME_CHARTS = ("calls-by-service", "map", "category-1-share", "concentration", "calls-per-100k", "london-share", "two-kinds")
 
 
@@ -223,6 +219,18 @@ def test_service_pages_highlight_their_own_bar(built: BuildResult, aid: pd.DataF
         assert highlighted == [service["short_name"]]
 
 
+def test_every_drawing_is_a_valid_vega_lite_spec(built: BuildResult) -> None:
+    """The build skips Altair's validation for speed, so check every spec against the Vega-Lite schema here."""
+    schema = core.load_schema()
+    for rendered in built.rendered.values():
+        for spec in (rendered.chart.spec, rendered.chart.narrow_spec):
+            if spec is not None:
+                validate_jsonschema({key: value for key, value in spec.items() if key != "config"}, schema)  # raises, naming the fault
+    broken = {**built.rendered["map"].chart.spec, "encodingg": {}}
+    with pytest.raises(jsonschema.ValidationError):
+        validate_jsonschema({key: value for key, value in broken.items() if key != "config"}, schema)
+
+
 def test_each_chart_has_a_narrow_drawing_for_phones_except_the_map(built: BuildResult) -> None:
     for chart_id in HOME_CHARTS:
         block = figure(built, chart_id)
@@ -245,26 +253,9 @@ def test_the_vega_runtime_is_built_not_committed(built: BuildResult) -> None:
 
 
 @pytest.fixture(scope="module")
-def served(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Serve the built site on 127.0.0.1."""
-    folder = tmp_path_factory.mktemp("charts-site") / "site"
-    DirectoryWriter(folder).write_site(built.files)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *args: None  # type: ignore[method-assign]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is not installed at {CHROMIUM}: run `make test`, which installs it (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+def served(site_url: str) -> str:
+    """Return the address of the built site, served on 127.0.0.1 for the session."""
+    return site_url
 
 
 @pytest.mark.browser
