@@ -189,7 +189,7 @@ def _report_claims(results: list[ClaimResult], progress: Progress) -> None:
     progress(f"claims     {len(results) - len(conditional)} hold, {len(conditional)} hold only under an assumption")
     for result in conditional:
         claim = result.claim
-        progress(f"  note: {claim.path.name}, line {claim.line}: \"{claim.phrase}\" {result.verdict}: {result.explanation}")
+        progress(f'  note: {claim.path.name}, line {claim.line}: "{claim.phrase}" {result.verdict}: {result.explanation}')
 
 
 def _page_link(outputs: dict[str, str], root: str, name: str) -> str:
@@ -236,7 +236,10 @@ class Sharing:
             return self.blocks[chart_id, root]
         embed = self.embed(chart_id)
         share = self.renderer.render(
-            "_share.html", embed=embed, root=root, snippet=iframe_snippet(embed, self.address(embed.output, root)),
+            "_share.html",
+            embed=embed,
+            root=root,
+            snippet=iframe_snippet(embed, self.address(embed.output, root)),
             script_src=self.address(f"{ASSETS}/embed.js", root),
         )
         block = self.blocks[chart_id, root] = Markup(self.renderer.render_chart(self.rendered[chart_id], root, share))
@@ -258,25 +261,47 @@ def _content_pages(prepared: list[PreparedPage], content: ContentRenderer, figur
             "service_url": functools.partial(_service_link, root),
         }
         body, chart_list = content.render(item, context, functools.partial(_chart_block, sharing, root))
-        pages.append(Page(source.output, source.title, source.description, source.template, source.path, body,
-                          tuple(chart_list), None, source.nav_title, source.nav_order))
+        pages.append(
+            Page(
+                source.output, source.title, source.description, source.template, source.path, body, tuple(chart_list), None, source.nav_title, source.nav_order
+            )
+        )
     return pages
 
 
 def _service_pages(figures: Figures) -> list[Page]:
     pages = [
-        Page(service_output(s.code), f"{s.name}: calls answered for London",
-             f"How many of London Ambulance Service's 999 calls {s.name} answered in winter 2020–21, compared with the other services.",
-             "service.html", charts=(service_chart_id("service", s.code),), service_code=s.code)
+        Page(
+            service_output(s.code),
+            f"{s.name}: calls answered for London",
+            f"How many of London Ambulance Service's 999 calls {s.name} answered in winter 2020–21, compared with the other services.",
+            "service.html",
+            charts=(service_chart_id("service", s.code),),
+            service_code=s.code,
+        )
         for s in figures.services
     ]
     recipient = figures.recipient
-    pages.append(Page(service_output(recipient.code), f"{recipient.name}: the help it received",
-                      f"Which services answered {recipient.name}'s 999 calls in winter 2020–21, and the police officers who drove its ambulances.",
-                      "service.html", charts=(service_chart_id("service", recipient.code),), service_code=recipient.code))
-    pages.append(Page(SERVICES_INDEX, "Every ambulance service, compared",
-                      "All the UK ambulance services that answered London's 999 calls in winter 2020–21, with links to a page for each.",
-                      "services.html", nav_title="Services", nav_order=2))
+    pages.append(
+        Page(
+            service_output(recipient.code),
+            f"{recipient.name}: the help it received",
+            f"Which services answered {recipient.name}'s 999 calls in winter 2020–21, and the police officers who drove its ambulances.",
+            "service.html",
+            charts=(service_chart_id("service", recipient.code),),
+            service_code=recipient.code,
+        )
+    )
+    pages.append(
+        Page(
+            SERVICES_INDEX,
+            "Every ambulance service, compared",
+            "All the UK ambulance services that answered London's 999 calls in winter 2020–21, with links to a page for each.",
+            "services.html",
+            nav_title="Services",
+            nav_order=2,
+        )
+    )
     return pages
 
 
@@ -286,8 +311,12 @@ def _check_unique_outputs(pages: list[Page]) -> None:
         if page.output in seen:
             first = seen[page.output]
             other = first.source.name if first.source else f"the generated page {first.title!r}"
-            raise ContentError(f"two pages would be written to '{page.output}': this one and {other}", page.source or first.source or "site_builder/build.py",
-                               column="output", hint="set a different 'output' in the front matter")
+            raise ContentError(
+                f"two pages would be written to '{page.output}': this one and {other}",
+                page.source or first.source or "site_builder/build.py",
+                column="output",
+                hint="set a different 'output' in the front matter",
+            )
         seen[page.output] = page
 
 
@@ -297,8 +326,9 @@ def _navigation(pages: list[Page]) -> tuple[NavLink, ...]:
     return tuple(NavLink(p.nav_title or p.title, p.output) for p in entries)
 
 
-def _render_pages(pages: list[Page], site: SiteInfo, figures: Figures, dataset: Dataset,
-                  sharing: Sharing, claims: list[ClaimResult], cards: dict[str, Card]) -> SiteFiles:
+def _render_pages(
+    pages: list[Page], site: SiteInfo, figures: Figures, dataset: Dataset, sharing: Sharing, claims: list[ClaimResult], cards: dict[str, Card]
+) -> SiteFiles:
     nav = _navigation(pages)
     files: SiteFiles = {}
     for page in pages:
@@ -308,8 +338,17 @@ def _render_pages(pages: list[Page], site: SiteInfo, figures: Figures, dataset: 
             service = figures.service(page.service_code)
         chart_blocks = {chart_id: sharing.chart_block(chart_id, root) for chart_id in page.charts if page.source is None}
         context = PageContext(
-            site=site, page=page, root=root, nav=nav, fig=FigureNamespace(figures, root), figures=figures, dataset=dataset,
-            charts=sharing.rendered, services=_listed_services(page, figures), service=service, claims=tuple(claims),
+            site=site,
+            page=page,
+            root=root,
+            nav=nav,
+            fig=FigureNamespace(figures, root),
+            figures=figures,
+            dataset=dataset,
+            charts=sharing.rendered,
+            services=_listed_services(page, figures),
+            service=service,
+            claims=tuple(claims),
             social=_page_social(page, site, cards.get(page.output) or cards["index.html"], sharing, root),
             extra={"chart_blocks": chart_blocks},
         )
@@ -335,7 +374,11 @@ def _cards(pages: list[Page], figures: Figures, site: SiteInfo) -> dict[str, Car
     cards = {"index.html": Card("home", period, total.digits, "999 calls to London answered by other UK ambulance services", site.title)}
     for service in figures.services:
         cards[service_output(service.code)] = Card(
-            service.slug, service.name, service.calls_answered.digits, f"of London's 999 calls answered, {service.rank_text} of {figures['helper_services'].digits}", site.title
+            service.slug,
+            service.name,
+            service.calls_answered.digits,
+            f"of London's 999 calls answered, {service.rank_text} of {figures['helper_services'].digits}",
+            site.title,
         )
     recipient = figures.recipient
     cards[service_output(recipient.code)] = Card(recipient.slug, recipient.name, total.digits, "of its 999 calls answered by other services", site.title)
@@ -367,10 +410,22 @@ def _embed_files(pages: list[Page], site: SiteInfo, sharing: Sharing, cards: dic
         root = root_for(embed.output)
         rendered = sharing.rendered[embed.chart_id]
         png = f"{CHART_FOLDER}/{embed.chart_id}.png"
-        social = Social("website", embed.title, rendered.chart.description, sharing.base_url + embed.output if sharing.base_url else "",
-                        sharing.address(png, root), *png_size(rendered.png), rendered.chart.description)
+        social = Social(
+            "website",
+            embed.title,
+            rendered.chart.description,
+            sharing.base_url + embed.output if sharing.base_url else "",
+            sharing.address(png, root),
+            *png_size(rendered.png),
+            rendered.chart.description,
+        )
         html = sharing.renderer.render(
-            "embed.html", site=site, embed=embed, chart=rendered.chart, root=root, social=social,
+            "embed.html",
+            site=site,
+            embed=embed,
+            chart=rendered.chart,
+            root=root,
+            social=social,
             chart_block=Markup(sharing.renderer.render_chart(rendered, root)),
         )
         files[embed.output] = html.encode("utf-8")
@@ -401,8 +456,7 @@ def _data_files(dataset: Dataset) -> SiteFiles:
 def _asset_files(folder: Path) -> SiteFiles:
     if not folder.is_dir():
         return {}
-    return {f"{ASSETS}/{path.relative_to(folder).as_posix()}": path.read_bytes()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {f"{ASSETS}/{path.relative_to(folder).as_posix()}": path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 def version() -> str:

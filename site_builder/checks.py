@@ -18,9 +18,21 @@ class CheckProblem(BuildError):
 
 
 # Attributes that make the browser fetch something; a link (<a href>) only navigates.
-_FETCHING = {("img", "src"), ("script", "src"), ("link", "href"), ("iframe", "src"), ("source", "src"),
-             ("video", "src"), ("audio", "src"), ("img", "srcset"), ("source", "srcset"), ("object", "data"),
-             ("embed", "src"), ("image", "href"), ("use", "href")}
+_FETCHING = {
+    ("img", "src"),
+    ("script", "src"),
+    ("link", "href"),
+    ("iframe", "src"),
+    ("source", "src"),
+    ("video", "src"),
+    ("audio", "src"),
+    ("img", "srcset"),
+    ("source", "srcset"),
+    ("object", "data"),
+    ("embed", "src"),
+    ("image", "href"),
+    ("use", "href"),
+}
 
 
 @dataclass
@@ -110,7 +122,7 @@ def check_site(site: Path) -> list[CheckProblem]:
                 problems.append(CheckProblem(f"the title {title!r} is also the title of {titles[title]}", path, line, hint="every page needs its own title"))
             titles.setdefault(title, name)
         for line in scan.images_without_alt:
-            problems.append(CheckProblem("an image has no alt text", path, line, hint="add alt=\"...\" describing it, or alt=\"\" if it is decoration"))
+            problems.append(CheckProblem("an image has no alt text", path, line, hint='add alt="..." describing it, or alt="" if it is decoration'))
         for reference in scan.references:
             problem = _check_reference(site, name, reference, scans)
             if problem:

@@ -120,7 +120,7 @@ def extract_claims(tree: jinja2.nodes.Template, path: Path, lines: list[str], fi
         except ValueError as error:
             raise ContentError(f"claim arguments must be plain values: {error}", path, line) from None
         if len(args) < 2:
-            raise ContentError("a claim needs a figure and a comparison, e.g. claim(\"calls_answered_total\", \"more than\", 12800)", path, line)
+            raise ContentError('a claim needs a figure and a comparison, e.g. claim("calls_answered_total", "more than", 12800)', path, line)
         names = tuple(str(name) for name in args[0]) if isinstance(args[0], list) else (str(args[0]),)
         comparison = str(args[1])
         if any(isinstance(value, bool) or not isinstance(value, int | float | str) for value in args[2:]):
@@ -134,7 +134,7 @@ def extract_claims(tree: jinja2.nodes.Template, path: Path, lines: list[str], fi
         if unknown:
             raise ContentError(f"unknown claim option '{unknown[0]}'", path, line, hint=f"options: {', '.join(sorted(OPTIONS))}")
         if not options.get("source"):
-            raise ContentError("a claim must name its source, e.g. source=\"hsj\"", path, line)
+            raise ContentError('a claim must name its source, e.g. source="hsj"', path, line)
         for value in expected:
             if isinstance(value, str) and parse_ratio(value) is None:
                 raise ContentError(f"'{value}' is neither a number nor a ratio such as 'one in 10' or 'a fifth'", path, line)
@@ -142,18 +142,20 @@ def extract_claims(tree: jinja2.nodes.Template, path: Path, lines: list[str], fi
         if isinstance(margin, bool) or not isinstance(margin, int | float) or margin < 0:
             raise ContentError(f"a claim's tolerance or band must be a number such as 0.1, not {margin!r}", path, line)
         tolerance = float(margin)
-        claims.append(Claim(
-            id=f"claim-{path.stem}-{len(claims) + 1}",
-            figures=names,
-            comparison=comparison,
-            expected=expected,
-            source=str(options["source"]),
-            path=path,
-            line=line,
-            sentence="",
-            tolerance=tolerance,
-            text=str(options.get("text", "")),
-        ))
+        claims.append(
+            Claim(
+                id=f"claim-{path.stem}-{len(claims) + 1}",
+                figures=names,
+                comparison=comparison,
+                expected=expected,
+                source=str(options["source"]),
+                path=path,
+                line=line,
+                sentence="",
+                tolerance=tolerance,
+                text=str(options.get("text", "")),
+            )
+        )
     return [replace(claim, sentence=_sentence(lines, claim, claims, figures or {})) for claim in claims]
 
 
@@ -235,7 +237,9 @@ def _check_attribution(claim: Claim, checked: list[Figure]) -> None:
         names = ", ".join(f"'{figure.name}'" for figure in checked)
         raise ContentError(
             f"the claim \"{claim.phrase}\" credits source '{claim.source}', but {names} comes from {', '.join(sorted(cited))}",
-            claim.path, claim.line, hint=f"write source=\"{sorted(cited)[0]}\" and name that source in the sentence",
+            claim.path,
+            claim.line,
+            hint=f'write source="{sorted(cited)[0]}" and name that source in the sentence',
         )
 
 

@@ -51,31 +51,47 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--debug", action="store_true", help="show the Python traceback behind an error")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    build = commands.add_parser("build", parents=[common], help="build the site into the output folder",
-                                description="Validate the data, compute the figures, render the charts and pages, and write the site "
-                                            "into the output folder, replacing it only if the whole build succeeds.")
+    build = commands.add_parser(
+        "build",
+        parents=[common],
+        help="build the site into the output folder",
+        description="Validate the data, compute the figures, render the charts and pages, and write the site "
+        "into the output folder, replacing it only if the whole build succeeds.",
+    )
     build.add_argument("--out", help="output folder (default: 'output' in site.yml, usually _site)")
     build.add_argument("--no-cache", action="store_true", help="render every chart again instead of reusing .cache/charts")
     build.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     build.set_defaults(handler=_build)
 
-    check = commands.add_parser("check", parents=[common], help="check a built site's links, images and titles",
-                                description="Check every page of a built site: internal links and anchors resolve, images have alt "
-                                            "text, titles are unique, and nothing is loaded from another host.")
+    check = commands.add_parser(
+        "check",
+        parents=[common],
+        help="check a built site's links, images and titles",
+        description="Check every page of a built site: internal links and anchors resolve, images have alt "
+        "text, titles are unique, and nothing is loaded from another host.",
+    )
     check.add_argument("--out", help="built site to check (default: the output folder in site.yml)")
     check.set_defaults(handler=_check)
 
-    export = commands.add_parser("export", parents=[common], help="export the story as one self-contained HTML file",
-                                 description="Build the site in memory and write the explainer as a single HTML file with its styles, "
-                                             "charts and data inlined, which opens offline from file:// with nothing else beside it.")
+    export = commands.add_parser(
+        "export",
+        parents=[common],
+        help="export the story as one self-contained HTML file",
+        description="Build the site in memory and write the explainer as a single HTML file with its styles, "
+        "charts and data inlined, which opens offline from file:// with nothing else beside it.",
+    )
     export.add_argument("--single-file", required=True, metavar="OUT.html", help="the HTML file to write")
     export.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     export.set_defaults(handler=_export)
 
-    serve = commands.add_parser("serve", parents=[common], help="preview the site, rebuilding and reloading on every change",
-                                description="Build the site into memory and serve it on this machine; watch content/, data/, templates/, "
-                                            "site.yml and the chart code, rebuild only what a change affects, and reload the open page. "
-                                            "A build error shows in the terminal and over the page, which keeps the last good version.")
+    serve = commands.add_parser(
+        "serve",
+        parents=[common],
+        help="preview the site, rebuilding and reloading on every change",
+        description="Build the site into memory and serve it on this machine; watch content/, data/, templates/, "
+        "site.yml and the chart code, rebuild only what a change affects, and reload the open page. "
+        "A build error shows in the terminal and over the page, which keeps the last good version.",
+    )
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
     serve.add_argument("--host", default="127.0.0.1", choices=LOOPBACK_HOSTS, help="loopback address to listen on (default: 127.0.0.1)")
     serve.set_defaults(handler=_serve)
@@ -109,8 +125,10 @@ def _build(args: argparse.Namespace, root: Path) -> int:
     result = build(config, DirectoryWriter(config.output_dir), cache_dir=cache, progress=progress)
     if not args.quiet:
         elapsed = time.perf_counter() - started
-        print(f"Built {len(result.pages)} pages and {len(result.files)} files in {elapsed:.2f} s "
-              f"(charts: {result.cache_misses} rendered, {result.cache_hits} from cache).")
+        print(
+            f"Built {len(result.pages)} pages and {len(result.files)} files in {elapsed:.2f} s "
+            f"(charts: {result.cache_misses} rendered, {result.cache_hits} from cache)."
+        )
     return 0
 
 

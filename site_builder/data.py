@@ -45,11 +45,7 @@ def load_dataset(datapackage: Path, recipient: str) -> Dataset:
         _check_file(datapackage, resource)
     _validate_with_frictionless(datapackage, descriptor, resources)
 
-    tables = {
-        name: _read_table(datapackage, resource)
-        for name, resource in sorted(resources.items())
-        if resource.get("schema") is not None
-    }
+    tables = {name: _read_table(datapackage, resource) for name, resource in sorted(resources.items()) if resource.get("schema") is not None}
     sources = _sources(tables["sources"])
     dataset = Dataset(
         datapackage=datapackage,
@@ -125,13 +121,23 @@ def _describe_frictionless_error(error: Any, path: Path, resource: dict[str, Any
     if kind == "constraint-error":
         return DataError(_constraint_message(cell, error.note), path, row, field_name)
     if kind in ("missing-label", "blank-label"):
-        return DataError(f"the header has no column '{field_name}', which datapackage.json describes", path, 1, field_name, hint="add the column or remove it from the schema")
+        return DataError(
+            f"the header has no column '{field_name}', which datapackage.json describes",
+            path,
+            1,
+            field_name,
+            hint="add the column or remove it from the schema",
+        )
     if kind == "extra-label":
         label = getattr(error, "label", field_name)
-        return DataError(f"the header has a column '{label}' that datapackage.json does not describe", path, 1, label, hint="describe it in the schema or remove it")
+        return DataError(
+            f"the header has a column '{label}' that datapackage.json does not describe", path, 1, label, hint="describe it in the schema or remove it"
+        )
     if kind == "incorrect-label":
         label = getattr(error, "label", "")
-        return DataError(f"the header has '{label}' where datapackage.json expects '{field_name}'", path, 1, field_name, hint="columns must match the schema, in order")
+        return DataError(
+            f"the header has '{label}' where datapackage.json expects '{field_name}'", path, 1, field_name, hint="columns must match the schema, in order"
+        )
     if kind == "duplicate-label":
         return DataError(f"the header repeats the column '{getattr(error, 'label', field_name)}'", path, 1, field_name)
     if kind in ("primary-key", "unique-error"):
@@ -233,10 +239,7 @@ def _sources(table: Table) -> dict[str, Source]:
 
 
 def _context(table: Table) -> dict[str, ContextValue]:
-    return {
-        row.key: ContextValue(row.key, float(row.value), row.unit, row.qualifier, row.description, row.source_id)
-        for row in table.frame.itertuples()
-    }
+    return {row.key: ContextValue(row.key, float(row.value), row.unit, row.qualifier, row.description, row.source_id) for row in table.frame.itertuples()}
 
 
 def _dates(table: Table) -> dict[str, KeyDate]:
@@ -333,4 +336,6 @@ def check_domain_rules(dataset: Dataset, recipient: str) -> None:
     shapes = boundary_codes(dataset)
     missing = sorted(set(aid.frame["code"]) - shapes)
     if missing:
-        raise DataError(f"the boundary file has no shape for {', '.join(missing)}", dataset.boundaries_path, hint="every service in mutual_aid.csv needs an area on the map")
+        raise DataError(
+            f"the boundary file has no shape for {', '.join(missing)}", dataset.boundaries_path, hint="every service in mutual_aid.csv needs an area on the map"
+        )

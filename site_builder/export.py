@@ -58,7 +58,9 @@ def export_single_file(files: SiteFiles, page: str = STORY) -> str:
             if svg.has_attr(attribute):
                 del svg[attribute]
     note = soup.new_tag("p", attrs={"class": "export-note"})
-    note.string = "This is a single-file copy of the story. The published site also has a page for each service, the data to download and the sources' addresses."
+    note.string = (
+        "This is a single-file copy of the story. The published site also has a page for each service, the data to download and the sources' addresses."
+    )
     main.append(note)
     return "<!DOCTYPE html>\n" + str(soup.html) + "\n"
 
@@ -102,8 +104,9 @@ def _data_uri(path: str, content: bytes) -> str:
     return f"data:{kind};base64,{base64.b64encode(content).decode('ascii')}"
 
 
-def _append_appendix(soup: BeautifulSoup, main: Tag, files: SiteFiles, source_page: str, selector: str,
-                     wanted: list[str], section_id: str, heading: str) -> None:
+def _append_appendix(
+    soup: BeautifulSoup, main: Tag, files: SiteFiles, source_page: str, selector: str, wanted: list[str], section_id: str, heading: str
+) -> None:
     """Copy the wanted items (by id) of another page's list into an appendix of this file."""
     if not wanted or source_page not in files:
         return

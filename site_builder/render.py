@@ -138,16 +138,20 @@ class PageRenderer:
             template = self.environment.get_template(template_name)
             return template.render(**context)
         except jinja2.TemplateNotFound as error:
-            raise TemplateError(f"unknown template '{error.name}'", self.templates_dir / str(error.name),
-                                hint=f"templates available: {', '.join(self.environment.list_templates(extensions=['html']))}") from None
+            raise TemplateError(
+                f"unknown template '{error.name}'",
+                self.templates_dir / str(error.name),
+                hint=f"templates available: {', '.join(self.environment.list_templates(extensions=['html']))}",
+            ) from None
         except jinja2.TemplateSyntaxError as error:
             raise TemplateError(f"template syntax error: {error.message}", error.filename or template_name, error.lineno) from None
         except jinja2.UndefinedError as error:
             path, line = _template_frame(error)
             # Jinja names our classes by their module ('site_builder.render.Page object'); say 'a Page'.
             message = re.sub(r"'(?:\w+\.)+(\w+) object'", r"a \1", error.message or "")
-            raise TemplateError(f"undefined name: {message}", path or self.templates_dir / template_name, line,
-                                hint=f"this template can use: {', '.join(sorted(context))}") from None
+            raise TemplateError(
+                f"undefined name: {message}", path or self.templates_dir / template_name, line, hint=f"this template can use: {', '.join(sorted(context))}"
+            ) from None
         except jinja2.TemplateError as error:
             path, line = _template_frame(error)
             raise TemplateError(str(error.message), path or self.templates_dir / template_name, line) from None

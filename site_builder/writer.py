@@ -83,7 +83,9 @@ def source_date_epoch() -> int | None:
     if not value:
         return None
     if not value.isdigit():
-        raise ConfigError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not {value!r}", hint="unset it, or set it to e.g. $(git log -1 --format=%ct)")
+        raise ConfigError(
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not {value!r}", hint="unset it, or set it to e.g. $(git log -1 --format=%ct)"
+        )
     return int(value)
 
 

@@ -25,9 +25,18 @@ def verdict(built: BuildResult, text: str) -> str:
 
 @pytest.mark.parametrize(
     ("comparison", "offset", "holds"),
-    [("more than", -1, True), ("more than", 0, False), ("fewer than", 1, True), ("fewer than", 0, False),
-     ("at least", 0, True), ("at least", 1, False), ("at most", 0, True), ("at most", -1, False),
-     ("exactly", 0, True), ("exactly", 1, False)],
+    [
+        ("more than", -1, True),
+        ("more than", 0, False),
+        ("fewer than", 1, True),
+        ("fewer than", 0, False),
+        ("at least", 0, True),
+        ("at least", 1, False),
+        ("at most", 0, True),
+        ("at most", -1, False),
+        ("exactly", 0, True),
+        ("exactly", 1, False),
+    ],
 )
 def test_simple_comparisons(built: BuildResult, comparison: str, offset: int, holds: bool) -> None:
     total = built.figures["calls_answered_total"].value
@@ -80,7 +89,7 @@ def test_a_claim_that_holds_for_some_assumptions_is_reported_as_such(built: Buil
 
 
 def test_the_error_quotes_sentence_claim_value_file_and_line(built: BuildResult) -> None:
-    text = "First line.\nHSJ said it was {{ claim(\"calls_answered_total\", \"fewer than\", 5, source=\"hsj\") }} calls. Next."
+    text = 'First line.\nHSJ said it was {{ claim("calls_answered_total", "fewer than", 5, source="hsj") }} calls. Next.'
     with pytest.raises(ClaimError) as caught:
         check_claims(claims_from(text), built.figures, {"hsj"})
     error = caught.value
@@ -91,10 +100,12 @@ def test_the_error_quotes_sentence_claim_value_file_and_line(built: BuildResult)
 
 @pytest.mark.parametrize(
     ("text", "words"),
-    [('{{ claim("calls_answered_total", "roughly", 5, source="hsj") }}', "unknown comparison"),
-     ('{{ claim("calls_answered_total", "more than", 5) }}', "must name its source"),
-     ('{{ claim("calls_answered_total", "between", 5, source="hsj") }}', "needs 2 value"),
-     ('{{ claim("calls_answered_total", "about", "loads", source="hsj") }}', "neither a number nor a ratio")],
+    [
+        ('{{ claim("calls_answered_total", "roughly", 5, source="hsj") }}', "unknown comparison"),
+        ('{{ claim("calls_answered_total", "more than", 5) }}', "must name its source"),
+        ('{{ claim("calls_answered_total", "between", 5, source="hsj") }}', "needs 2 value"),
+        ('{{ claim("calls_answered_total", "about", "loads", source="hsj") }}', "neither a number nor a ratio"),
+    ],
 )
 def test_malformed_claims_are_content_errors(text: str, words: str) -> None:
     with pytest.raises(ContentError, match=words):

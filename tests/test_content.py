@@ -87,9 +87,7 @@ def test_charts_survive_sanitising(tmp_path: Path) -> None:
 
 # Numbers that are names or fixed units, not figures: the 999 number, call categories,
 # "per 100,000", years of the period and of the sources' licences, and ordinal list markers.
-ALLOWED_NUMBER = re.compile(
-    r"^(999|100,000|(19|20)\d\d(–\d\d)?|20\d\d–20\d\d)$"
-)
+ALLOWED_NUMBER = re.compile(r"^(999|100,000|(19|20)\d\d(–\d\d)?|20\d\d–20\d\d)$")
 CATEGORY = re.compile(r"categor(y|ies) (\d)( and \d)?", re.IGNORECASE)
 
 
