@@ -6,7 +6,6 @@ import hashlib
 import json
 import os
 import tempfile
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ import vl_convert as vlc
 
 from . import workers
 from .charts import COLOURS, FONT
-from .errors import ChartError
+from .renderer import collect
 
 CARD_WIDTH, CARD_HEIGHT = 1200, 630
 CARD_FOLDER = "cards"
@@ -80,13 +79,7 @@ def render_cards(cards: list[Card], cache_dir: Path | None) -> dict[str, bytes]:
         else:
             files[card.output] = png
     for card, cached, future in pending:
-        try:
-            png = future.result()
-        except BrokenProcessPool:
-            workers.discard()
-            raise ChartError(f"social card '{card.slug}' could not be drawn: a render process stopped", "site_builder/cards.py") from None
-        except Exception as error:  # vl-convert reports spec mistakes as plain exceptions
-            raise ChartError(f"social card '{card.slug}' could not be drawn: {str(error).splitlines()[0]}", "site_builder/cards.py") from error
+        png = collect(future, f"social card '{card.slug}' could not be drawn", "site_builder/cards.py")
         if cached is not None:
             _write_checked(cached, png)
         files[card.output] = png

@@ -159,13 +159,7 @@ def render_charts(charts: dict[str, Chart], cache: ChartCache) -> dict[str, Rend
                 drawings[chart.id] = drawing
     for chart, variant, key, future in pending:
         what = f"chart '{chart.id}'" + (" (narrow drawing)" if variant == "narrow" else "")
-        try:
-            result = future.result()
-        except BrokenProcessPool:
-            workers.discard()
-            raise ChartError(f"{what} could not be rendered: a render process stopped", "site_builder/charts.py") from None
-        except Exception as error:  # vl-convert reports spec mistakes as plain exceptions
-            raise ChartError(f"{what} could not be rendered: {str(error).splitlines()[0]}", "site_builder/charts.py") from error
+        result = collect(future, f"{what} could not be rendered", "site_builder/charts.py")
         cache.misses += 1
         if variant == "narrow":
             drawings[chart.id] = result
@@ -174,6 +168,17 @@ def render_charts(charts: dict[str, Chart], cache: ChartCache) -> dict[str, Rend
             done[chart.id] = result
             cache.put(key, *result)
     return {chart_id: _rendered(chart, *done[chart_id], drawings.get(chart_id)) for chart_id, chart in charts.items()}
+
+
+def collect(future: Future[Any], failure: str, path: str) -> Any:
+    """Return a render process's result, or raise a ChartError that starts with `failure` and names `path`."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        workers.discard()
+        raise ChartError(f"{failure}: a render process stopped", path) from None
+    except Exception as error:  # vl-convert reports spec mistakes as plain exceptions
+        raise ChartError(f"{failure}: {str(error).splitlines()[0]}", path) from error
 
 
 def render_chart(chart: Chart, cache: ChartCache) -> RenderedChart:
