@@ -220,13 +220,29 @@ def label_svg(svg: str, chart: Chart, variant: str = "") -> str:
 RUNTIME_SNIPPET = "window.vegaEmbed = vegaEmbed;"
 
 
-def vega_runtime(cache_folder: Path | None) -> bytes:
-    """Return the Vega runtime script, bundled from the installed vl-convert and cached by its version."""
+def runtime_cache_path(cache_folder: Path | None) -> Path | None:
+    """Return where the bundled Vega runtime is cached for the installed vl-convert, if there is a cache."""
     key = hashlib.sha256((RUNTIME_SNIPPET + renderer_version()).encode()).hexdigest()
-    path = None if cache_folder is None else cache_folder / "runtime" / f"vega-{key[:16]}.js"
+    return None if cache_folder is None else cache_folder / "runtime" / f"vega-{key[:16]}.js"
+
+
+def start_runtime_bundle(cache_folder: Path | None) -> Future[Any] | None:
+    """Start bundling the Vega runtime in a render process when it is not cached; None when it is."""
+    path = runtime_cache_path(cache_folder)
+    if path is not None and path.is_file():
+        return None
+    return workers.submit(workers.bundle_runtime, RUNTIME_SNIPPET)
+
+
+def vega_runtime(cache_folder: Path | None, pending: Future[Any] | None = None) -> bytes:
+    """Return the Vega runtime script, bundled from the installed vl-convert (in `pending`, if started) and cached by its version."""
+    path = runtime_cache_path(cache_folder)
     if path is not None and path.is_file():
         return path.read_bytes()
-    script = vlc.javascript_bundle(RUNTIME_SNIPPET).encode("utf-8")
+    bundled = (
+        collect(pending, "the Vega runtime could not be bundled", "site_builder/renderer.py") if pending is not None else vlc.javascript_bundle(RUNTIME_SNIPPET)
+    )
+    script = str(bundled).encode("utf-8")
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent)

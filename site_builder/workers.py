@@ -183,7 +183,18 @@ def render_drawing(spec: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return vlc.vega_to_svg(vega), vega
 
 
-TASKS: dict[str, Callable[..., Any]] = {"warm_up": warm_up, "render_spec": render_spec, "render_png": render_png, "render_drawing": render_drawing}
+def bundle_runtime(snippet: str) -> str:
+    """Return vl-convert's bundle of the Vega runtime for `snippet` (it holds the GIL, so it runs here, beside the build)."""
+    return str(vlc.javascript_bundle(snippet))
+
+
+TASKS: dict[str, Callable[..., Any]] = {
+    "bundle_runtime": bundle_runtime,
+    "warm_up": warm_up,
+    "render_spec": render_spec,
+    "render_png": render_png,
+    "render_drawing": render_drawing,
+}
 
 
 if __name__ == "__main__":
