@@ -153,7 +153,10 @@ def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
             reply: tuple[bool, Any] = (True, TASKS[name](*args))
         except Exception as error:  # send the message back; the parent says which chart it was
             reply = (False, RuntimeError(f"{type(error).__name__}: {error}" if not str(error) else str(error)))
-        _send(replies, reply)
+        try:
+            _send(replies, reply)
+        except OSError:  # the build that asked has ended (it failed, or was stopped): there is no one to answer
+            return
 
 
 def warm_up() -> None:
