@@ -168,7 +168,6 @@ def _constant(node: jinja2.nodes.Node) -> object:
 
 
 _EXPRESSION = re.compile(r"\{\{\s*(.*?)\s*\}\}")
-_CLAIM_TEXT = re.compile(r"""text=["']([^"']*)["']""")
 
 
 _FIGURE = re.compile(r"""^fig(?:\.(\w+)|\[["']([^"']+)["']\])(?:\.(\w+))?$""")
@@ -187,6 +186,8 @@ def _sentence(lines: list[str], claim: Claim, claims: list[Claim], figures: Mapp
             if other is claim:
                 return marker
             return other.phrase if other else "[claim]"
+        if expression.startswith(("url(", "service_url(")):
+            return ""  # a link's address: the Markdown link below keeps only its words
         named = _FIGURE.match(expression)
         if named and (named.group(1) or named.group(2)) in figures:
             figure = figures[named.group(1) or named.group(2)]

@@ -98,6 +98,18 @@ def test_the_error_quotes_sentence_claim_value_file_and_line(built: BuildResult)
     assert built.figures["calls_answered_total"].digits in error.message
 
 
+def test_a_claims_sentence_reads_as_the_page_does(built: BuildResult) -> None:
+    text = (
+        'By [our count]({{ url("data.md") }}), <b>{{ fig.services_answering }}</b> services took '
+        '{{ claim("calls_answered_total", "more than", 12800, source="hsj") }} calls, '
+        '{{ claim("category_1_total", "just over", 1000, source="hsj") }} of them urgent.'
+    )
+    claims = extract_claims(jinja2.Environment().parse(text), Path("content/test.md"), text.splitlines(), built.figures)
+    answering = built.figures["services_answering"].text
+    assert claims[0].sentence == f"By our count, {answering} services took «more than 12,800» calls, just over 1,000 of them urgent."
+    assert claims[1].sentence == f"By our count, {answering} services took more than 12,800 calls, «just over 1,000» of them urgent."
+
+
 @pytest.mark.parametrize(
     ("text", "words"),
     [
