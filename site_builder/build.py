@@ -13,7 +13,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from . import __version__, workers
-from .cards import CARD_HEIGHT, CARD_WIDTH, Card, render_cards
+from .cards import CARD_HEIGHT, CARD_WIDTH, Card, CardJob
 from .charts import MOST_BARS, NEAREST, build_charts, chart_ids, service_chart_id
 from .claims import Claim, ClaimResult, check_claims
 from .config import Config
@@ -25,7 +25,7 @@ from .figures import Figures, ServiceFigures, compute_figures
 from .markup import FigureNamespace
 from .model import Dataset
 from .render import NavLink, Page, PageContext, PageRenderer, SiteInfo, Social, root_for, service_output
-from .renderer import ChartCache, RenderedChart, render_charts, start_runtime_bundle, vega_runtime
+from .renderer import ChartCache, RenderedChart, RenderJob, start_runtime_bundle, vega_runtime
 from .writer import SiteFiles, Writer
 
 Progress = Callable[[str], None]
@@ -106,10 +106,13 @@ class Builder:
         cache = ChartCache(self.cache_dir)
         # Bundling the runtime holds the GIL for a second or more: when it is not cached, a render process does it meanwhile.
         pending_runtime = None if self.runtime else start_runtime_bundle(self.cache_dir)
+        site = SiteInfo(config.title, config.description, config.publisher, config.language)
         fingerprint = data_fingerprint(config.data_dir)
         reused = self.data_stage is not None and self.data_stage.fingerprint == fingerprint
+        rendering: RenderJob | None = None
         if self.data_stage is not None and reused:
             stage = self.data_stage
+            dataset, figures = stage.dataset, stage.figures
             lap("data", " (unchanged: data, figures and charts reused)")
         else:
             self.data_stage = None  # never reuse a stage built from other data, even if this build fails
@@ -119,26 +122,33 @@ class Builder:
             lap("data")
             figures = compute_figures(dataset, config.recipient)
             lap("figures")
-            charts = build_charts(figures, dataset)
-            rendered = render_charts(charts, cache)
-            stage = DataStage(fingerprint, dataset, figures, rendered, {**_chart_files(rendered), **_data_files(dataset)})
-            lap("charts")
-        dataset, figures, rendered = stage.dataset, stage.figures, stage.rendered
+            rendering = RenderJob(cache)
+            for chart in build_charts(figures, dataset).values():
+                rendering.add(chart)  # queued in the render processes at once, drawn while the build goes on
+            lap("charts", " (built; rendering alongside)")
+        # Social cards depend on the figures only: queue them now too.
+        all_cards = _cards(figures, site)
+        drawing_cards = self._start_cards(list(all_cards.values()))
         renderer = self.renderer = self.renderer or PageRenderer(config.templates_dir)
-        site = SiteInfo(config.title, config.description, config.publisher, config.language)
         sources = read_pages(config.content_dir)
         check_templates(sources, renderer.templates())
         content = ContentRenderer(figures, chart_ids(figures), _page_names(sources))
-        prepared = [self._prepare(content, source, stage.fingerprint) for source in sources]
+        prepared = [self._prepare(content, source, fingerprint) for source in sources]
         claims = check_claims([c for p in prepared for c in p.claims], figures, set(dataset.sources))
+        lap("content")
+        if rendering is not None:  # the charts have been drawing meanwhile: wait for the rest
+            rendered = rendering.collect()
+            stage = DataStage(fingerprint, dataset, figures, rendered, {**_chart_files(rendered), **_data_files(dataset)})
+            lap("render", f" ({cache.misses} drawn, {cache.hits} from cache)")
+        rendered = stage.rendered
         _report_claims(claims, self.progress)
         sharing = Sharing(renderer, rendered, config.base_url)
         pages = _content_pages(prepared, content, figures, sharing) + _service_pages(figures)
         _check_unique_outputs(pages)
-        lap("content")
-        cards = _cards(pages, figures, site)
+        outputs = {page.output for page in pages}
+        cards = {output: card for output, card in all_cards.items() if output in outputs}
         files = _render_pages(pages, site, figures, dataset, sharing, claims, cards)
-        files.update(self._card_files(list(cards.values())))
+        files.update({card.output: png for card, png in drawing_cards().items() if card in cards.values()})
         files.update(_embed_files(pages, site, sharing, cards))
         files.update(stage.files)
         files.update(_asset_files(config.templates_dir / ASSETS))
@@ -159,13 +169,20 @@ class Builder:
             self.prepared[key] = content.prepare(source)
         return self.prepared[key]
 
-    def _card_files(self, cards: list[Card]) -> SiteFiles:
-        """Return the social cards' PNGs, drawing only those this builder has not drawn before."""
+    def _start_cards(self, cards: list[Card]) -> Callable[[], dict[Card, bytes]]:
+        """Queue the social cards this builder has not drawn before; return what waits for them and gives every card's PNG."""
         missing = [card for card in cards if card not in self.card_pngs]
-        if missing:
-            drawn = render_cards(missing, self.cache_dir)
-            self.card_pngs.update({card: drawn[card.output] for card in missing})
-        return {card.output: self.card_pngs[card] for card in cards}
+        job = CardJob(self.cache_dir)
+        for card in missing:
+            job.add(card)
+
+        def collect() -> dict[Card, bytes]:
+            if missing:
+                drawn = job.collect()
+                self.card_pngs.update({card: drawn[card.output] for card in missing})
+            return {card: self.card_pngs[card] for card in cards}
+
+        return collect
 
 
 def data_fingerprint(folder: Path) -> str:
@@ -369,7 +386,7 @@ def _listed_services(page: Page, figures: Figures) -> tuple[ServiceFigures, ...]
     return services[start : start + NEAREST]
 
 
-def _cards(pages: list[Page], figures: Figures, site: SiteInfo) -> dict[str, Card]:
+def _cards(figures: Figures, site: SiteInfo) -> dict[str, Card]:
     """Return the social card of the home page and of each service page, by page output."""
     total = figures["calls_answered_total"]
     period = f"From {figures['date_period_start'].text}"
@@ -384,8 +401,7 @@ def _cards(pages: list[Page], figures: Figures, site: SiteInfo) -> dict[str, Car
         )
     recipient = figures.recipient
     cards[service_output(recipient.code)] = Card(recipient.slug, recipient.name, total.digits, "of its 999 calls answered by other services", site.title)
-    outputs = {p.output for p in pages}
-    return {output: card for output, card in cards.items() if output in outputs}
+    return cards
 
 
 def _page_social(page: Page, site: SiteInfo, card: Card, sharing: Sharing, root: str) -> Social:

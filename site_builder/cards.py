@@ -6,6 +6,8 @@ import hashlib
 import json
 import os
 import tempfile
+import textwrap
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,13 +39,18 @@ class Card:
         return f"{CARD_FOLDER}/{self.slug}.png"
 
 
+LABEL_LINE = 40  # characters of the 44 px label that fit the card's width; a longer label wraps, up to LABEL_LINES lines
+LABEL_LINES = 3  # what fits between the number and the footer
+
+
 def card_spec(card: Card) -> dict[str, Any]:
-    """Return a Vega-Lite spec that draws the card as text on a plain background."""
-    rows = [
-        {"text": card.kicker, "y": 110, "size": 40, "weight": 400, "colour": "#4d4d4d"},
-        {"text": card.number, "y": 300, "size": 170, "weight": 700, "colour": COLOURS["category_1"]},
-        {"text": card.label, "y": 410, "size": 44, "weight": 400, "colour": "#1a1a1a"},
-        {"text": card.footer, "y": 560, "size": 30, "weight": 400, "colour": "#4d4d4d"},
+    """Return a Vega-Lite spec that draws the card as lines of text on a plain background, one text mark per line."""
+    label = textwrap.wrap(card.label, LABEL_LINE)
+    lines = [
+        (card.kicker, 110, 40, 400, "#4d4d4d"),
+        (card.number, 300, 170, 700, COLOURS["category_1"]),
+        (label[0] if len(label) == 1 else label[:LABEL_LINES], 410 if len(label) == 1 else 400 - 20 * (min(len(label), LABEL_LINES) - 2), 44, 400, "#1a1a1a"),
+        (card.footer, 560, 30, 400, "#4d4d4d"),
     ]
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
@@ -52,37 +59,66 @@ def card_spec(card: Card) -> dict[str, Any]:
         "padding": 0,
         "autosize": {"type": "none"},
         "background": "#ffffff",
-        "config": {"view": {"stroke": None}, "font": FONT},
-        "data": {"values": rows},
-        "mark": {"type": "text", "align": "left", "baseline": "alphabetic", "x": 70, "limit": CARD_WIDTH - 140},
-        "encoding": {
-            "text": {"field": "text"},
-            "y": {"field": "y", "type": "quantitative", "scale": {"domain": [0, CARD_HEIGHT], "range": [0, CARD_HEIGHT]}, "axis": None},
-            "size": {"field": "size", "type": "quantitative", "scale": None},
-            "color": {"field": "colour", "type": "nominal", "scale": None},
-            "fontWeight": {"field": "weight", "type": "nominal", "scale": None},
-        },
+        "config": {"view": {"stroke": None}},
+        "data": {"values": [{}]},
+        "layer": [
+            {
+                "mark": {
+                    "type": "text",
+                    "text": text,
+                    "x": 70,
+                    "y": y,
+                    "align": "left",
+                    "baseline": "alphabetic",
+                    "font": FONT,
+                    "fontSize": size,
+                    "fontWeight": weight,
+                    "color": colour,
+                    "lineHeight": round(size * 1.25),
+                    "limit": CARD_WIDTH - 140,
+                }
+            }
+            for text, y, size, weight, colour in lines
+        ],
     }
+
+
+class CardJob:
+    """Cards on their way to being drawn: queued in the render processes when added, unless the cache has them."""
+
+    def __init__(self, cache_dir: Path | None) -> None:
+        self.cache_dir = cache_dir
+        self.files: dict[str, bytes] = {}
+        self.pending: list[tuple[Card, Path | None, Future[Any]]] = []
+
+    def add(self, card: Card) -> None:
+        """Take a card's PNG from the cache, or queue its drawing."""
+        spec = card_spec(card)
+        key = hashlib.sha256((json.dumps(spec, sort_keys=True) + vlc.get_vega_version()).encode()).hexdigest()
+        cached = self.cache_dir / f"card-{key}.png" if self.cache_dir else None
+        png = _read_checked(cached) if cached is not None else None
+        if png is None:
+            self.pending.append((card, cached, workers.submit(workers.render_png, spec, 1)))
+        else:
+            self.files[card.output] = png
+
+    def collect(self) -> dict[str, bytes]:
+        """Wait for the queued drawings, cache them, and return every card's PNG by output path."""
+        for card, cached, future in self.pending:
+            png = collect(future, f"social card '{card.slug}' could not be drawn", "site_builder/cards.py")
+            if cached is not None:
+                _write_checked(cached, png)
+            self.files[card.output] = png
+        self.pending = []
+        return self.files
 
 
 def render_cards(cards: list[Card], cache_dir: Path | None) -> dict[str, bytes]:
     """Return each card's PNG by output path, reusing renders cached by spec hash; the rest draw in worker processes."""
-    files: dict[str, bytes] = {}
-    pending = []
+    job = CardJob(cache_dir)
     for card in cards:
-        spec = card_spec(card)
-        key = hashlib.sha256((json.dumps(spec, sort_keys=True) + vlc.get_vega_version()).encode()).hexdigest()
-        cached = cache_dir / f"card-{key}.png" if cache_dir else None
-        png = _read_checked(cached) if cached is not None else None
-        if png is None:
-            pending.append((card, cached, workers.submit(workers.render_png, spec, 1)))
-        else:
-            files[card.output] = png
-    for card, cached, future in pending:
-        png = collect(future, f"social card '{card.slug}' could not be drawn", "site_builder/cards.py")
-        if cached is not None:
-            _write_checked(cached, png)
-        files[card.output] = png
+        job.add(card)
+    files = job.collect()
     return {card.output: files[card.output] for card in cards}
 
 

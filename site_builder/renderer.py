@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -135,55 +136,78 @@ def _digest(svg: str, png: bytes, vega: dict[str, Any], bare: str) -> str:
     return hasher.hexdigest()
 
 
-def render_charts(charts: dict[str, Chart], cache: ChartCache) -> dict[str, RenderedChart]:
-    """Render every chart, reusing cached renderings; the others render side by side in worker processes."""
-    done: dict[str, tuple[str, bytes, dict[str, Any], str]] = {}
-    drawings: dict[str, tuple[str, dict[str, Any]]] = {}
-    pending: list[tuple[Chart, str, str, Future[Any]]] = []
-    for chart in charts.values():
+class RenderJob:
+    """Charts on their way to being rendered: each is queued in the render processes as soon as it is added,
+    unless the cache has it, so a build can go on building specs and pages while the processes draw."""
+
+    def __init__(self, cache: ChartCache) -> None:
+        self.cache = cache
+        self.charts: dict[str, Chart] = {}
+        self.done: dict[str, tuple[str, bytes, dict[str, Any], str]] = {}
+        self.drawings: dict[str, tuple[str, dict[str, Any]]] = {}
+        self.pending: list[tuple[Chart, str, str, Future[Any]]] = []
+
+    def add(self, chart: Chart) -> None:
+        """Take a chart from the cache, or queue its renders (both drawings)."""
+        cache = self.cache
+        self.charts[chart.id] = chart
         key = cache.key(chart.spec)
         cached = cache.get(key)
         if cached is None:
-            pending.append((chart, "wide", key, workers.submit(workers.render_spec, chart.spec, PNG_SCALE)))
+            self.pending.append((chart, "wide", key, workers.submit(workers.render_spec, chart.spec, PNG_SCALE)))
         else:
             cache.hits += 1
-            done[chart.id] = cached
+            self.done[chart.id] = cached
         if chart.narrow_spec is not None:
             spec = untitled(chart.narrow_spec)
             narrow_key = cache.key(spec)
             drawing = cache.get_drawing(narrow_key)
             if drawing is None:
-                pending.append((chart, "narrow", narrow_key, workers.submit(workers.render_drawing, spec)))
+                self.pending.append((chart, "narrow", narrow_key, workers.submit(workers.render_drawing, spec)))
             else:
                 cache.hits += 1
-                drawings[chart.id] = drawing
-    for chart, variant, key, future in pending:
-        what = f"chart '{chart.id}'" + (" (narrow drawing)" if variant == "narrow" else "")
-        result = collect(future, f"{what} could not be rendered", "site_builder/charts.py")
-        cache.misses += 1
-        if variant == "narrow":
-            drawings[chart.id] = result
-            cache.put_drawing(key, *result)
-        else:
-            done[chart.id] = result
-            cache.put(key, *result)
-    return {chart_id: _rendered(chart, *done[chart_id], drawings.get(chart_id)) for chart_id, chart in charts.items()}
+                self.drawings[chart.id] = drawing
+
+    def collect(self) -> dict[str, RenderedChart]:
+        """Wait for the queued renders, cache them, and return every chart rendered, in the order added."""
+        cache = self.cache
+        for chart, variant, key, future in self.pending:
+            what = f"chart '{chart.id}'" + (" (narrow drawing)" if variant == "narrow" else "")
+            result = collect(future, f"{what} could not be rendered", "site_builder/charts.py")
+            cache.misses += 1
+            if variant == "narrow":
+                self.drawings[chart.id] = result
+                cache.put_drawing(key, *result)
+            else:
+                self.done[chart.id] = result
+                cache.put(key, *result)
+        self.pending = []
+        return {chart_id: _rendered(chart, *self.done[chart_id], self.drawings.get(chart_id)) for chart_id, chart in self.charts.items()}
+
+
+def render_charts(charts: Iterable[Chart], cache: ChartCache) -> dict[str, RenderedChart]:
+    """Render every chart, reusing cached renderings; the others render side by side in worker processes."""
+    job = RenderJob(cache)
+    for chart in charts:
+        job.add(chart)
+    return job.collect()
 
 
 def collect(future: Future[Any], failure: str, path: str) -> Any:
     """Return a render process's result, or raise a ChartError that starts with `failure` and names `path`."""
     try:
         return future.result()
-    except BrokenProcessPool:
+    except BrokenProcessPool as error:
         workers.discard()
-        raise ChartError(f"{failure}: a render process stopped", path) from None
+        said = f" ({error})" if str(error) else ""
+        raise ChartError(f"{failure}: a render process stopped{said}", path) from None
     except Exception as error:  # vl-convert reports spec mistakes as plain exceptions
         raise ChartError(f"{failure}: {str(error).splitlines()[0]}", path) from error
 
 
 def render_chart(chart: Chart, cache: ChartCache) -> RenderedChart:
     """Render one chart (both its drawings), reusing cached renderings."""
-    return render_charts({chart.id: chart}, cache)[chart.id]
+    return render_charts([chart], cache)[chart.id]
 
 
 def _rendered(chart: Chart, svg: str, png: bytes, vega: dict[str, Any], bare: str, narrow: tuple[str, dict[str, Any]] | None = None) -> RenderedChart:
@@ -215,9 +239,8 @@ def label_svg(svg: str, chart: Chart, variant: str = "") -> str:
     return opening + labels + svg[opening_end:]
 
 
-# The browser runtime. The specs are compiled to Vega at build; Vega Embed draws them. (vl-convert's
-# bundler binds `vega` to the package's default export, which Vega lacks, so Vega alone can't be exported.)
-RUNTIME_SNIPPET = "window.vegaEmbed = vegaEmbed;"
+# The browser runtime: Vega alone (the specs are compiled to Vega at build, so the reader never needs the Vega-Lite compiler).
+RUNTIME_SNIPPET = "window.vega = vega;"
 
 
 def runtime_cache_path(cache_folder: Path | None) -> Path | None:

@@ -15,6 +15,7 @@ import pickle
 import queue
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
@@ -79,8 +80,15 @@ class RenderProcesses(Executor):
         self._tasks: queue.SimpleQueue[tuple[Future[Any], str, tuple[Any, ...]] | None] = queue.SimpleQueue()
         package_parent = str(Path(__file__).resolve().parent.parent)
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))}
-        self._processes = [subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env) for _ in range(count)]
-        self._threads = [threading.Thread(target=self._feed, args=(process,), daemon=True) for process in self._processes]
+        # vl-convert logs Vega-Lite's warnings and its bundler's progress: a worker's own output goes to a file,
+        # shown only if the worker dies.
+        self._logs = [tempfile.TemporaryFile() for _ in range(count)]  # noqa: SIM115 (open while the processes run)
+        self._processes = [
+            subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, env=env) for log in self._logs
+        ]
+        self._threads = [
+            threading.Thread(target=self._feed, args=(process, log), daemon=True) for process, log in zip(self._processes, self._logs, strict=True)
+        ]
         for thread in self._threads:
             thread.start()
 
@@ -92,7 +100,7 @@ class RenderProcesses(Executor):
         self._tasks.put((future, fn.__name__, args))
         return future
 
-    def _feed(self, process: subprocess.Popen[bytes]) -> None:
+    def _feed(self, process: subprocess.Popen[bytes], log: IO[bytes]) -> None:
         assert process.stdin is not None and process.stdout is not None
         while (task := self._tasks.get()) is not None:
             future, name, args = task
@@ -102,7 +110,7 @@ class RenderProcesses(Executor):
                 _send(process.stdin, (name, args))
                 succeeded, value = _receive(process.stdout)
             except (OSError, EOFError, pickle.UnpicklingError):
-                future.set_exception(BrokenProcessPool("a render process stopped"))
+                future.set_exception(BrokenProcessPool(_last_line(log)))
                 return
             if succeeded:
                 future.set_result(value)
@@ -126,6 +134,19 @@ class RenderProcesses(Executor):
                     process.stdin.close()
             if wait:
                 process.wait()
+        if wait:
+            for log in self._logs:
+                log.close()
+
+
+def _last_line(log: IO[bytes]) -> str:
+    """Return the last line a dead worker wrote (its error), or an empty string."""
+    with contextlib.suppress(OSError):
+        log.seek(0, os.SEEK_END)
+        log.seek(max(0, log.tell() - 4096))
+        lines = log.read().decode("utf-8", "replace").strip().splitlines()
+        return lines[-1] if lines else ""
+    return ""
 
 
 def _send(stream: IO[bytes], message: object) -> None:
@@ -176,8 +197,12 @@ def render_spec(spec: dict[str, Any], png_scale: float) -> tuple[str, bytes, dic
 
 
 def render_png(spec: dict[str, Any], scale: float) -> bytes:
-    """Return a Vega-Lite spec drawn as a PNG."""
-    return bytes(vlc.vegalite_to_png(spec, scale=scale))
+    """Return a Vega-Lite spec drawn as a PNG, rasterised from its SVG as the charts' PNGs are.
+
+    (vl-convert's direct PNG path resolves only the first family of a font list: "Arial, 'Liberation Sans', ..."
+    would fall back to DejaVu Sans where Arial is missing.)
+    """
+    return bytes(vlc.svg_to_png(vlc.vegalite_to_svg(spec), scale=scale))
 
 
 def render_drawing(spec: dict[str, Any]) -> tuple[str, dict[str, Any]]:

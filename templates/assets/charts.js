@@ -16,7 +16,7 @@
       loading = new Promise(function (resolve, reject) {
         var script = document.createElement("script");
         script.src = url;
-        script.onload = function () { resolve(window.vegaEmbed); };
+        script.onload = function () { resolve(window.vega); };
         script.onerror = reject;
         document.head.appendChild(script);
       });
@@ -64,15 +64,16 @@
       return response.json();
     });
     Promise.all([runtime(graphic.getAttribute("data-runtime")), spec]).then(function (loaded) {
-      var vegaEmbed = loaded[0];
+      var vega = loaded[0];
       var compiled = loaded[1];
       delete compiled.title; // the page prints the title and subtitle as text
       var still = holder.querySelector("svg");
       var container = document.createElement("div");
       container.className = "chart-live";
       holder.appendChild(container);
-      var options = { mode: "vega", renderer: "svg", actions: false, defaultStyle: false, hover: true, tooltip: showTip };
-      return vegaEmbed(container, compiled, options).then(function () {
+      // The spec is already Vega (compiled at build), so Vega alone draws it: no Vega-Lite compiler is loaded.
+      var view = new vega.View(vega.parse(compiled), { renderer: "svg", container: container, hover: true, tooltip: showTip });
+      return view.runAsync().then(function () {
         var live = container.querySelector("svg");
         // Screen readers keep the chart's name and description: move them onto the live drawing.
         live.setAttribute("role", "img");
