@@ -25,7 +25,8 @@ from .figures import Figures, ServiceFigures, compute_figures
 from .markup import FigureNamespace
 from .model import Dataset
 from .render import NavLink, Page, PageContext, PageRenderer, SiteInfo, Social, root_for, service_output
-from .renderer import ChartCache, RenderedChart, RenderJob, start_runtime_bundle, vega_runtime
+from .renderer import ChartCache, RenderedChart, RenderJob
+from .runtime import start_bundle, vega_runtime
 from .writer import SiteFiles, Writer
 
 Progress = Callable[[str], None]
@@ -104,8 +105,8 @@ class Builder:
             self.progress(f"{stage:<10} {timings[stage] * 1000:6.0f} ms{note}")
 
         cache = ChartCache(self.cache_dir)
-        # Bundling the runtime holds the GIL for a second or more: when it is not cached, a render process does it meanwhile.
-        pending_runtime = None if self.runtime else start_runtime_bundle(self.cache_dir)
+        if not self.runtime:
+            start_bundle(self.cache_dir)  # over a second of work: a render process does it while the build goes on
         site = SiteInfo(config.title, config.description, config.publisher, config.language)
         fingerprint = data_fingerprint(config.data_dir)
         reused = self.data_stage is not None and self.data_stage.fingerprint == fingerprint
@@ -152,7 +153,7 @@ class Builder:
         files.update(_embed_files(pages, site, sharing, cards))
         files.update(stage.files)
         files.update(_asset_files(config.templates_dir / ASSETS))
-        self.runtime = self.runtime or vega_runtime(self.cache_dir, pending_runtime)  # generated from the installed package, never committed
+        self.runtime = self.runtime or vega_runtime(self.cache_dir)  # generated from the installed package, never committed
         files[RUNTIME] = self.runtime
         lap("pages")
         writer.write_site(files)

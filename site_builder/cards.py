@@ -16,7 +16,7 @@ import vl_convert as vlc
 
 from . import workers
 from .charts import COLOURS, FONT
-from .renderer import collect
+from .workers import collect
 
 CARD_WIDTH, CARD_HEIGHT = 1200, 630
 CARD_FOLDER = "cards"

@@ -104,11 +104,12 @@ def cache_folder(root: Path) -> Path:
 
 
 def _build(args: argparse.Namespace, root: Path) -> int:
-    from . import workers
+    from . import runtime, workers
 
     cache = None if args.no_cache else cache_folder(root)
     if cache is None or not cache.is_dir() or not any(cache.iterdir()):
         workers.start()  # every chart will render: warm the render processes up while the builder's imports load
+    runtime.start_bundle(cache)  # when it is not cached: a render process bundles it while the imports load
     from .build import build
     from .config import load_config
     from .writer import DirectoryWriter

@@ -8,7 +8,6 @@ import os
 import tempfile
 from collections.abc import Iterable
 from concurrent.futures import Future
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -18,7 +17,6 @@ import vl_convert as vlc
 
 from . import workers
 from .charts import Chart, namespace_svg_ids
-from .errors import ChartError
 
 PNG_SCALE = 2
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -173,7 +171,7 @@ class RenderJob:
         cache = self.cache
         for chart, variant, key, future in self.pending:
             what = f"chart '{chart.id}'" + (" (narrow drawing)" if variant == "narrow" else "")
-            result = collect(future, f"{what} could not be rendered", "site_builder/charts.py")
+            result = workers.collect(future, f"{what} could not be rendered", "site_builder/charts.py")
             cache.misses += 1
             if variant == "narrow":
                 self.drawings[chart.id] = result
@@ -191,18 +189,6 @@ def render_charts(charts: Iterable[Chart], cache: ChartCache) -> dict[str, Rende
     for chart in charts:
         job.add(chart)
     return job.collect()
-
-
-def collect(future: Future[Any], failure: str, path: str) -> Any:
-    """Return a render process's result, or raise a ChartError that starts with `failure` and names `path`."""
-    try:
-        return future.result()
-    except BrokenProcessPool as error:
-        workers.discard()
-        said = f" ({error})" if str(error) else ""
-        raise ChartError(f"{failure}: a render process stopped{said}", path) from None
-    except Exception as error:  # vl-convert reports spec mistakes as plain exceptions
-        raise ChartError(f"{failure}: {str(error).splitlines()[0]}", path) from error
 
 
 def render_chart(chart: Chart, cache: ChartCache) -> RenderedChart:
@@ -237,39 +223,3 @@ def label_svg(svg: str, chart: Chart, variant: str = "") -> str:
     opening = opening.replace(' class="marks"', f' class="marks chart-svg" role="img" aria-labelledby="{title_id} {desc_id}" focusable="false"')
     labels = f'<title id="{title_id}">{escape(chart.title)}</title><desc id="{desc_id}">{escape(chart.description)}</desc>'
     return opening + labels + svg[opening_end:]
-
-
-# The browser runtime: Vega alone (the specs are compiled to Vega at build, so the reader never needs the Vega-Lite compiler).
-RUNTIME_SNIPPET = "window.vega = vega;"
-
-
-def runtime_cache_path(cache_folder: Path | None) -> Path | None:
-    """Return where the bundled Vega runtime is cached for the installed vl-convert, if there is a cache."""
-    key = hashlib.sha256((RUNTIME_SNIPPET + renderer_version()).encode()).hexdigest()
-    return None if cache_folder is None else cache_folder / "runtime" / f"vega-{key[:16]}.js"
-
-
-def start_runtime_bundle(cache_folder: Path | None) -> Future[Any] | None:
-    """Start bundling the Vega runtime in a render process when it is not cached; None when it is."""
-    path = runtime_cache_path(cache_folder)
-    if path is not None and path.is_file():
-        return None
-    return workers.submit(workers.bundle_runtime, RUNTIME_SNIPPET)
-
-
-def vega_runtime(cache_folder: Path | None, pending: Future[Any] | None = None) -> bytes:
-    """Return the Vega runtime script, bundled from the installed vl-convert (in `pending`, if started) and cached by its version."""
-    path = runtime_cache_path(cache_folder)
-    if path is not None and path.is_file():
-        return path.read_bytes()
-    bundled = (
-        collect(pending, "the Vega runtime could not be bundled", "site_builder/renderer.py") if pending is not None else vlc.javascript_bundle(RUNTIME_SNIPPET)
-    )
-    script = str(bundled).encode("utf-8")
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(script)
-        os.replace(temporary, path)
-    return script

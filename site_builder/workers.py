@@ -25,6 +25,8 @@ from typing import IO, Any
 
 import vl_convert as vlc
 
+from .errors import ChartError
+
 _WARM_UP_SPEC = {"mark": "point", "data": {"values": [{"a": 1}]}, "encoding": {"x": {"field": "a", "type": "quantitative"}}}
 RENDER_IN = "SITE_BUILDER_RENDER_IN"  # "processes" (the default) or "threads"
 _pool: Executor | None = None
@@ -66,6 +68,18 @@ def discard() -> None:
     if _pool is not None:
         _pool.shutdown(wait=False, cancel_futures=True)
     _pool, _started = None, False
+
+
+def collect(future: Future[Any], failure: str, path: str) -> Any:
+    """Return a render process's result, or raise a ChartError that starts with `failure` and names `path`."""
+    try:
+        return future.result()
+    except BrokenProcessPool as error:
+        discard()
+        said = f" ({error})" if str(error) else ""
+        raise ChartError(f"{failure}: a render process stopped{said}", path) from None
+    except Exception as error:  # vl-convert reports spec mistakes as plain exceptions
+        raise ChartError(f"{failure}: {str(error).splitlines()[0]}", path) from error
 
 
 class RenderProcesses(Executor):
