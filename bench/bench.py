@@ -268,6 +268,8 @@ def measure_renderer(runs: int) -> dict[str, Any]:
     """Time rendering the real site's charts one by one, in two threads, and in two worker processes (all warmed up)."""
     import multiprocessing
 
+    import vl_convert as vlc
+
     from site_builder import workers
     from site_builder.charts import build_charts
     from site_builder.data import load_dataset
@@ -276,6 +278,7 @@ def measure_renderer(runs: int) -> dict[str, Any]:
     config = load_config(ROOT)
     dataset = load_dataset(config.datapackage, config.recipient)
     specs = [chart.spec for chart in build_charts(compute_figures(dataset, config.recipient), dataset).values()]
+    vlc.configure(num_workers=2)  # vl-convert's own workers, so that the two threads' renders can overlap
     workers.warm_up()
 
     def render_all(map_function: Callable[..., Any]) -> None:

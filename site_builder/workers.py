@@ -1,15 +1,17 @@
-"""Render with vl-convert in worker processes: one process runs one Vega render at a time, whatever its threads.
+"""Render with vl-convert in worker processes, one per core, fed over pipes.
 
 This module imports nothing but vl-convert, so a worker (`python -m site_builder.workers`) starts in a
-fraction of a second; its first render then pays vl-convert's start-up (about a second), which `start` lets
-a build overlap with its own work.
-SITE_BUILDER_RENDER_IN=threads renders in threads of the build's own process instead (for comparison: a
-thread's PNG rasterising can overlap another's Vega render, but two Vega renders never overlap).
+fraction of a second; its first render then pays vl-convert's start-up, which `start` lets a build overlap
+with its own work. A worker's own output (vl-convert logs Vega-Lite's warnings) goes to a file, shown only if
+the worker dies; tests/test_charts.py checks that Vega-Lite drops nothing from any spec.
+SITE_BUILDER_RENDER_IN=threads renders in threads of the build's own process instead, with vl-convert's own
+workers (the benchmark compares the two).
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import pickle
 import queue
@@ -42,7 +44,12 @@ def pool() -> Executor:
     """Return the render processes, starting them on first use; one set serves every build of this process."""
     global _pool
     if _pool is None:
-        _pool = ThreadPoolExecutor(worker_count()) if os.environ.get(RENDER_IN) == "threads" else RenderProcesses(worker_count())
+        if os.environ.get(RENDER_IN) == "threads":
+            vlc.configure(num_workers=worker_count())  # vl-convert's own workers, so that renders from two threads can overlap
+            logging.getLogger("vl_convert").setLevel(logging.ERROR)  # as in a render process, its warnings stay out of the build's output
+            _pool = ThreadPoolExecutor(worker_count())
+        else:
+            _pool = RenderProcesses(worker_count())
     return _pool
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from pathlib import Path
 from urllib.parse import urlparse
@@ -10,14 +11,17 @@ from urllib.parse import urlparse
 import jsonschema
 import pandas as pd
 import pytest
+import vl_convert as vlc
 from altair.utils.schemapi import validate_jsonschema
 from altair.vegalite.v6.schema import core
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser
 
-from site_builder.build import BuildResult
+from site_builder.build import BuildResult, _cards
+from site_builder.cards import card_spec
 from site_builder.charts import MAP_NO_DATA, MAP_NONE, chart_ids
 from site_builder.geo import map_shapes
+from site_builder.render import SiteInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -231,6 +235,26 @@ def test_every_drawing_is_a_valid_vega_lite_spec(built: BuildResult) -> None:
         validate_jsonschema({key: value for key, value in broken.items() if key != "config"}, schema)
 
 
+# Vega-Lite 6 says this of every `fit-x` spec whose height is a step, though it only ever fits the width.
+HARMLESS_WARNING = 'Dropping "fit-y" because spec has discrete height.'
+
+
+def test_vega_lite_drops_nothing_from_any_spec(built: BuildResult, caplog: pytest.LogCaptureFixture) -> None:
+    """Vega-Lite drops what it can't draw with only a logged warning (a social card's bold once went that way): none may."""
+    figures = built.figures
+    site = SiteInfo("Site", "", "", "en")
+    specs = [card_spec(card) for card in _cards(figures, site).values()]
+    for rendered in built.rendered.values():
+        specs += [spec for spec in (rendered.chart.spec, rendered.chart.narrow_spec) if spec is not None]
+    with caplog.at_level(logging.WARNING, logger="vl_convert"):
+        for spec in specs:
+            vlc.vegalite_to_vega(spec)
+        warnings = [record.getMessage() for record in caplog.records if record.getMessage() != HARMLESS_WARNING]
+        assert warnings == []
+        vlc.vegalite_to_vega({**specs[0], "encoding": {"fontWeight": {"field": "weight"}}, "mark": "text"})  # what the check would catch
+        assert any("fontWeight" in record.getMessage() for record in caplog.records)
+
+
 def test_each_chart_has_a_narrow_drawing_for_phones_except_the_map(built: BuildResult) -> None:
     for chart_id in HOME_CHARTS:
         block = figure(built, chart_id)
@@ -245,7 +269,9 @@ def test_each_chart_has_a_narrow_drawing_for_phones_except_the_map(built: BuildR
 
 def test_the_vega_runtime_is_built_not_committed(built: BuildResult) -> None:
     assert not (ROOT / "templates" / "assets" / "vega-runtime.js").exists()
-    assert len(built.files["assets/vega-runtime.js"]) > 100_000
+    runtime = built.files["assets/vega-runtime.js"]
+    assert len(runtime) > 100_000 and b"window.vega = " in runtime.replace(b"window.vega=", b"window.vega = ")
+    assert b"vegaEmbed" not in runtime, "Vega alone: the specs are compiled at build, so no Vega Embed or Vega-Lite"
     assert not re.search(rb"https?://(?!vega\.github\.io|www\.w3\.org)[a-z0-9.-]+/[^\s\"']*\.js", built.files["assets/charts.js"])
 
 
