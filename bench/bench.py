@@ -16,6 +16,8 @@ What each measure runs:
   moment it swapped the new body in, on the same clock as ours), and also when Playwright sees it (a little
   later: it polls).
 - page weights: every page of the real site, gzip level 9, split into HTML, CSS, inline SVG and JS.
+- where a cold build's CPU goes: each kind of work of a cold build of the real site, timed in CPU seconds one
+  after another in this process; half the total is the floor of a cold build's wall time on two cores.
 - scale: generated projects (bench/synthetic.py) with 13, 130 and 1,300 services, built cold by the command line.
 """
 
@@ -76,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         report["serve"] = measure_serve(work, args.runs, browser=not args.no_browser)
         report["weights"] = measure_weights(work)
         report["renderer"] = measure_renderer(args.runs)
+        report["cpu"] = measure_cpu(args.runs)
         report["scale"] = measure_scale(work, scales, args.scale_runs)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -296,6 +299,79 @@ def measure_renderer(runs: int) -> dict[str, Any]:
     return {"charts": len(specs), **medians, "samples": times}
 
 
+# Where a cold build's CPU goes ----------------------------------------------------------------------
+
+
+def measure_cpu(runs: int) -> dict[str, Any]:
+    """Time, in CPU seconds, each kind of work a cold build of the real site does, one after another in one process.
+
+    The sum over two cores is the floor of a cold build's wall time, however well the work overlaps (rendering
+    the pages and writing them, about a tenth of a second more, are left out). vl-convert's own threads count:
+    process time covers every thread of the process.
+    """
+    from site_builder import workers
+
+    importing = statistics.median(_import_cpu() for _ in range(max(1, min(runs, 3))))
+    workers.warm_up()
+    samples: dict[str, list[float]] = {}
+    for _ in range(max(1, min(runs, 3))):
+        costs = _cold_costs()
+        costs["python start-up and imports (main process)"] = importing
+        for kind, seconds in costs.items():
+            samples.setdefault(kind, []).append(seconds)
+    medians = {kind: statistics.median(values) for kind, values in samples.items()}
+    total = sum(medians.values())
+    return {"cpu_s": medians, "total_cpu_s": total, "floor_on_2_cores_s": total / 2}
+
+
+def _cold_costs() -> dict[str, float]:
+    """Do a cold build's work once, kind by kind, and return the CPU seconds of each kind."""
+    import vl_convert as vlc
+
+    from site_builder import workers
+    from site_builder.build import _cards
+    from site_builder.cards import card_spec
+    from site_builder.charts import build_charts
+    from site_builder.data import load_dataset
+    from site_builder.figures import compute_figures
+    from site_builder.render import SiteInfo
+    from site_builder.renderer import PNG_SCALE, untitled
+    from site_builder.runtime import SNIPPET
+
+    costs: dict[str, float] = {}
+
+    def cpu(kind: str, action: Callable[[], Any]) -> Any:
+        started = time.process_time()
+        result = action()
+        costs[kind] = costs.get(kind, 0.0) + time.process_time() - started
+        return result
+
+    config = load_config(ROOT)
+    dataset = cpu("load and validate the data", lambda: load_dataset(config.datapackage, config.recipient))
+    figures = cpu("compute the figures", lambda: compute_figures(dataset, config.recipient))
+    charts = cpu("build the chart specs (Altair)", lambda: build_charts(figures, dataset))
+    for chart in charts.values():
+        vega = cpu("compile Vega-Lite to Vega", lambda c=chart: vlc.vegalite_to_vega(c.spec))
+        svg = cpu("draw SVGs (Vega)", lambda v=vega: vlc.vega_to_svg(v))
+        cpu("draw SVGs (Vega)", lambda v=vega: vlc.vega_to_svg(untitled(v)))
+        cpu("rasterise the charts' PNGs (resvg)", lambda s=svg: vlc.svg_to_png(s, scale=PNG_SCALE))
+        if chart.narrow_spec is not None:
+            narrow = cpu("compile Vega-Lite to Vega", lambda c=chart: vlc.vegalite_to_vega(untitled(c.narrow_spec or {})))
+            cpu("draw SVGs (Vega)", lambda v=narrow: vlc.vega_to_svg(v))
+    site = SiteInfo(config.title, config.description, config.publisher, config.language)
+    for card in _cards(figures, site).values():
+        cpu("draw the social cards (Vega + resvg)", lambda c=card: workers.render_png(card_spec(c), 1))
+    cpu("bundle the Vega runtime", lambda: workers.bundle_runtime(SNIPPET))
+    return costs
+
+
+def _import_cpu() -> float:
+    """Return the CPU seconds of a fresh Python that imports the builder (what every command-line build pays first)."""
+    code = "import time, site_builder.build, site_builder.writer, site_builder.config; print(time.process_time())"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(result.stdout.strip())
+
+
 # Scale -----------------------------------------------------------------------------------------------
 
 
@@ -374,6 +450,11 @@ def print_table(report: dict[str, Any]) -> None:
     print(f"\nRendering the {renderer['charts']} real charts (warm, no cache)")
     for key, label in (("sequential_s", "one by one"), ("threads_2_s", "two threads"), ("processes_2_s", "two processes")):
         print(f"  {label:<52} {renderer[key]:7.3f} s  ({renderer['sequential_s'] / renderer[key]:.2f}x one by one)")
+    cpu = report["cpu"]
+    print("\nWhere a cold build's CPU goes (the real site; CPU seconds, each kind of work in turn)")
+    for kind, seconds in sorted(cpu["cpu_s"].items(), key=lambda item: -item[1]):
+        print(f"  {kind:<52} {seconds:7.3f} s")
+    print(f"  {'total; its half is the floor of a cold build on 2 cores':<52} {cpu['total_cpu_s']:7.3f} s  -> {cpu['floor_on_2_cores_s']:.3f} s")
     print("\nPage weights, gzip bytes             html      css      svg       js    total")
     for name, weight in report["weights"]["pages"].items():
         print(f"  {name:<32} {weight['html']:8} {weight['css']:8} {weight['svg']:8} {weight['js']:8} {weight['total']:8}")
