@@ -354,13 +354,13 @@ def _cold_costs() -> dict[str, float]:
         vega = cpu("compile Vega-Lite to Vega", lambda c=chart: vlc.vegalite_to_vega(c.spec))
         svg = cpu("draw SVGs (Vega)", lambda v=vega: vlc.vega_to_svg(v))
         cpu("draw SVGs (Vega)", lambda v=vega: vlc.vega_to_svg(untitled(v)))
-        cpu("rasterise the charts' PNGs (resvg)", lambda s=svg: vlc.svg_to_png(s, scale=PNG_SCALE))
+        cpu("rasterise the charts' PNGs (libvips)", lambda s=svg: workers.rasterise(s, PNG_SCALE))
         if chart.narrow_spec is not None:
             narrow = cpu("compile Vega-Lite to Vega", lambda c=chart: vlc.vegalite_to_vega(untitled(c.narrow_spec or {})))
             cpu("draw SVGs (Vega)", lambda v=narrow: vlc.vega_to_svg(v))
     site = SiteInfo(config.title, config.description, config.publisher, config.language)
     for card in _cards(figures, site).values():
-        cpu("draw the social cards (Vega + resvg)", lambda c=card: workers.render_png(card_spec(c), 1))
+        cpu("draw the social cards (Vega + libvips)", lambda c=card: workers.render_png(card_spec(c), 1))
     cpu("bundle the Vega runtime", lambda: workers.bundle_runtime(SNIPPET))
     return costs
 

@@ -36,8 +36,8 @@ class RenderedChart:
 
 
 def renderer_version() -> str:
-    """Return what identifies the renderer's output: vl-convert's Vega and Vega-Lite versions."""
-    return f"vl-convert {vlc.__version__ if hasattr(vlc, '__version__') else ''} vega {vlc.get_vega_version()} scale {PNG_SCALE}"
+    """Return what identifies the renderer's output: vl-convert's and Vega's versions, the rasteriser's, the PNG scale."""
+    return f"vl-convert {getattr(vlc, '__version__', '')} vega {vlc.get_vega_version()} {workers.rasteriser_version()} scale {PNG_SCALE}"
 
 
 class ChartCache:

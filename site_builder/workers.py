@@ -25,6 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import IO, Any
 
+import pyvips
 import vl_convert as vlc
 
 from .errors import ChartError
@@ -101,6 +102,7 @@ class RenderProcesses(Executor):
         self._tasks: queue.SimpleQueue[tuple[Future[Any], str, tuple[Any, ...]] | None] = queue.SimpleQueue()
         package_parent = str(Path(__file__).resolve().parent.parent)
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))}
+        env["VIPS_CONCURRENCY"] = "1"  # one process per core already: libvips's own threads would only contend
         # vl-convert logs Vega-Lite's warnings and its bundler's progress: a worker's own output goes to a file,
         # shown only if the worker dies.
         self._logs = [tempfile.TemporaryFile() for _ in range(count)]  # noqa: SIM115 (open while the processes run)
@@ -206,12 +208,29 @@ def warm_up() -> None:
     vlc.vega_to_svg(vlc.vegalite_to_vega(_WARM_UP_SPEC))
 
 
+def rasterise(svg: str, scale: float) -> bytes:
+    """Return an SVG drawn as a PNG at `scale` times its size, on white, with librsvg (through libvips), and no metadata.
+
+    librsvg finds fonts with fontconfig, which resolves the font list ("Arial, 'Liberation Sans', ...") as a
+    browser does. It draws a chart three to seven times faster than vl-convert's resvg here, which spends
+    about 2.5 ms on each text element.
+    """
+    image = pyvips.Image.svgload_buffer(svg.encode("utf-8"), scale=scale)
+    # On white: the charts are drawn without a background (pages show them on light or dark), but a PNG is
+    # shared and embedded on backgrounds we don't choose, where dark text on transparency could vanish.
+    return bytes(image.flatten(background=[255, 255, 255]).write_to_buffer(".png", keep="none"))
+
+
+def rasteriser_version() -> str:
+    """Return what identifies the PNGs `rasterise` draws: the libvips version."""
+    return f"libvips {pyvips.version(0)}.{pyvips.version(1)}.{pyvips.version(2)}"
+
+
 def render_spec(spec: dict[str, Any], png_scale: float) -> tuple[str, bytes, dict[str, Any], str]:
     """Return a Vega-Lite spec's titled SVG, its PNG, its compiled Vega, and its SVG without the title."""
     vega = vlc.vegalite_to_vega(spec)
     svg = vlc.vega_to_svg(vega)
-    # Rasterising the SVG gives the same bytes as vega_to_png without running Vega a second time.
-    png = vlc.svg_to_png(svg, scale=png_scale)
+    png = rasterise(svg, png_scale)
     # The page prints the title and subtitle as HTML above the chart, so its inline SVG has none.
     bare = vlc.vega_to_svg({key: value for key, value in vega.items() if key != "title"})
     return svg, png, vega, bare
@@ -220,10 +239,10 @@ def render_spec(spec: dict[str, Any], png_scale: float) -> tuple[str, bytes, dic
 def render_png(spec: dict[str, Any], scale: float) -> bytes:
     """Return a Vega-Lite spec drawn as a PNG, rasterised from its SVG as the charts' PNGs are.
 
-    (vl-convert's direct PNG path resolves only the first family of a font list: "Arial, 'Liberation Sans', ..."
+    (vl-convert's own PNG path resolves only the first family of a font list: "Arial, 'Liberation Sans', ..."
     would fall back to DejaVu Sans where Arial is missing.)
     """
-    return bytes(vlc.svg_to_png(vlc.vegalite_to_svg(spec), scale=scale))
+    return rasterise(vlc.vegalite_to_svg(spec), scale)
 
 
 def render_drawing(spec: dict[str, Any]) -> tuple[str, dict[str, Any]]:

@@ -21,6 +21,6 @@ def test_bench_runs_once_on_the_smallest_scale_and_writes_json(tmp_path: Path) -
     assert "index.html" in report["weights"]["pages"]
     assert report["scale"]["13"]["pages"] > 13
     assert {row["verdict"] for row in report["targets"]} <= {"PASS", "OVER", "n/a"}
-    assert report["cpu"]["cpu_s"]["rasterise the charts' PNGs (resvg)"] > 0
+    assert report["cpu"]["cpu_s"]["rasterise the charts' PNGs (libvips)"] > 0
     assert report["cpu"]["floor_on_2_cores_s"] == sum(report["cpu"]["cpu_s"].values()) / 2
     assert "Targets" in result.stdout and "Where a cold build's CPU goes" in result.stdout

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import vl_convert as vlc
 
+from site_builder import workers
 from site_builder.build import BuildResult
 from site_builder.charts import Chart
 from site_builder.embed import png_size
@@ -36,7 +37,7 @@ def test_every_png_is_its_titled_svg_rasterised_at_twice_its_size(built: BuildRe
         assert png_size(rendered.png) == (round(float(size[1]) * PNG_SCALE), round(float(size[2]) * PNG_SCALE)), chart_id
     for chart in charts:
         rendered = built.rendered[chart.id]
-        assert rendered.png == vlc.svg_to_png(rendered.svg, scale=PNG_SCALE), chart.id
+        assert rendered.png == workers.rasterise(rendered.svg, PNG_SCALE), chart.id
 
 
 def drawings(chart: Chart) -> int:
