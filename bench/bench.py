@@ -303,21 +303,17 @@ def measure_renderer(runs: int) -> dict[str, Any]:
 
 
 def measure_cpu(runs: int) -> dict[str, Any]:
-    """Time, in CPU seconds, each kind of work a cold build of the real site does, one after another in one process.
+    """Time, in CPU seconds, each kind of work a cold build of the real site does, one after another, each run in a fresh process.
 
     The sum over two cores is the floor of a cold build's wall time, however well the work overlaps (rendering
     the pages and writing them, about a tenth of a second more, are left out). vl-convert's own threads count:
     process time covers every thread of the process.
     """
-    from site_builder import workers
-
-    importing = statistics.median(_import_cpu() for _ in range(max(1, min(runs, 3))))
-    workers.warm_up()
     samples: dict[str, list[float]] = {}
     for _ in range(max(1, min(runs, 3))):
-        costs = _cold_costs()
-        costs["python start-up and imports (main process)"] = importing
-        for kind, seconds in costs.items():
+        code = f"import sys, json; sys.path.insert(0, {str(Path(__file__).parent)!r}); import bench; print(json.dumps(bench._cold_costs()))"
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        for kind, seconds in json.loads(result.stdout.strip().splitlines()[-1]).items():
             samples.setdefault(kind, []).append(seconds)
     medians = {kind: statistics.median(values) for kind, values in samples.items()}
     total = sum(medians.values())
@@ -325,7 +321,7 @@ def measure_cpu(runs: int) -> dict[str, Any]:
 
 
 def _cold_costs() -> dict[str, float]:
-    """Do a cold build's work once, kind by kind, and return the CPU seconds of each kind."""
+    """Do a cold build's work once, kind by kind, and return the CPU seconds of each kind (run it in a fresh process)."""
     import vl_convert as vlc
 
     from site_builder import workers
@@ -338,7 +334,7 @@ def _cold_costs() -> dict[str, float]:
     from site_builder.renderer import PNG_SCALE, untitled
     from site_builder.runtime import SNIPPET
 
-    costs: dict[str, float] = {}
+    costs: dict[str, float] = {"python start-up and imports (the builder's, and this benchmark's)": time.process_time()}
 
     def cpu(kind: str, action: Callable[[], Any]) -> Any:
         started = time.process_time()
@@ -346,6 +342,8 @@ def _cold_costs() -> dict[str, float]:
         costs[kind] = costs.get(kind, 0.0) + time.process_time() - started
         return result
 
+    for _ in range(workers.worker_count()):  # each render process starts its own vl-convert
+        cpu("start vl-convert (in each render process)", workers.warm_up)
     config = load_config(ROOT)
     dataset = cpu("load and validate the data", lambda: load_dataset(config.datapackage, config.recipient))
     figures = cpu("compute the figures", lambda: compute_figures(dataset, config.recipient))
@@ -363,13 +361,6 @@ def _cold_costs() -> dict[str, float]:
         cpu("draw the social cards (Vega + libvips)", lambda c=card: workers.render_png(card_spec(c), 1))
     cpu("bundle the Vega runtime", lambda: workers.bundle_runtime(SNIPPET))
     return costs
-
-
-def _import_cpu() -> float:
-    """Return the CPU seconds of a fresh Python that imports the builder (what every command-line build pays first)."""
-    code = "import time, site_builder.build, site_builder.writer, site_builder.config; print(time.process_time())"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return float(result.stdout.strip())
 
 
 # Scale -----------------------------------------------------------------------------------------------
