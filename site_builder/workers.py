@@ -1,6 +1,6 @@
 """Render with vl-convert in worker processes, one per core, fed over pipes.
 
-This module imports nothing but vl-convert, so a worker (`python -m site_builder.workers`) starts in a
+This module imports nothing but vl-convert and pyvips, so a worker (`python -m site_builder.workers`) starts in a
 fraction of a second; its first render then pays vl-convert's start-up, which `start` lets a build overlap
 with its own work. A worker's own output (vl-convert logs Vega-Lite's warnings) goes to a file, shown only if
 the worker dies; tests/test_charts.py checks that Vega-Lite drops nothing from any spec.

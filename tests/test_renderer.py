@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from site_builder import workers
 from site_builder.build import BuildResult
 from site_builder.charts import Chart
 from site_builder.embed import png_size
+from site_builder.errors import ChartError
 from site_builder.renderer import PNG_SCALE, ChartCache, render_chart, untitled
 
 
@@ -67,3 +70,16 @@ def test_a_corrupt_cache_entry_is_rendered_again_not_served(charts: list[Chart],
     fresh = ChartCache(tmp_path)
     render_chart(chart, fresh)
     assert (fresh.hits, fresh.misses) == (drawings(chart), 0), "the entry was repaired"
+
+
+def test_a_render_process_that_dies_is_reported_as_a_chart_error() -> None:
+    processes = workers.RenderProcesses(1)
+    try:
+        future = processes.submit(workers.bundle_runtime, "window.vega = vega;")  # over half a second of work
+        time.sleep(0.2)
+        processes._processes[0].send_signal(signal.SIGKILL)
+        with pytest.raises(ChartError, match="the runtime could not be bundled: a render process stopped"):
+            workers.collect(future, "the runtime could not be bundled", "site_builder/runtime.py")
+    finally:
+        processes.shutdown(wait=False)
+    assert workers.submit(workers.render_drawing, {"mark": "point"}).result()[0].startswith("<svg")  # rendering goes on
