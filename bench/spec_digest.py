@@ -4,7 +4,8 @@
     .venv/bin/python bench/spec_digest.py > after.txt       # on the new code
     diff before.txt after.txt                               # no output: every spec is identical
 
-Each line is `project chart-id drawing sha256`, the hash of `json.dumps(spec, sort_keys=True)` (and a line `words`
+Each line is `project chart-id drawing sha256 sha256`, the hashes of `json.dumps(spec, sort_keys=True)` and of
+`json.dumps(spec)` (so the keys' order is compared too; and a line `words`
 for the chart's title, subtitle, description, source and table), for the real
 project and for generated projects of 40 and 130 services (more than MOST_BARS, so service charts show a window).
 `--time` also prints the median time of `build_charts` over a few runs for each project.
@@ -34,8 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def digest(spec: object) -> str:
-    """Return the hash of a spec as JSON with sorted keys."""
-    return hashlib.sha256(json.dumps(spec, sort_keys=True).encode("utf-8")).hexdigest()
+    """Return the hash of a spec as JSON with sorted keys, and of the JSON in the spec's own key order."""
+    return " ".join(hashlib.sha256(json.dumps(spec, sort_keys=sort).encode("utf-8")).hexdigest() for sort in (True, False))
 
 
 def main() -> None:

@@ -8,7 +8,9 @@ service code as a third argument; their ids are `prefix-<code>`.
 
 from __future__ import annotations
 
+import copy
 import csv
+import functools
 import io
 import json
 import re
@@ -19,6 +21,7 @@ from typing import Any
 
 import altair as alt
 import pandas as pd
+from altair.vegalite.v6.api import _dataset_name  # the name Altair gives an inline dataset, from a hash of its values
 
 from .errors import ChartError
 from .figures import Figures
@@ -119,8 +122,10 @@ class Chart:
 
 ChartFunction = Callable[[Figures, Dataset], Chart]
 ServiceChartFunction = Callable[[Figures, Dataset, str], Chart]
+ServiceChartBuilder = Callable[[Figures, Dataset], Callable[[str], Chart]]
 CHARTS: dict[str, ChartFunction] = {}
 SERVICE_CHARTS: dict[str, ServiceChartFunction] = {}
+SERVICE_CHART_BUILDERS: dict[str, ServiceChartBuilder] = {}  # optional: makes the same charts, sharing work between services
 
 
 def chart(chart_id: str) -> Callable[[ChartFunction], ChartFunction]:
@@ -139,6 +144,16 @@ def service_chart(prefix: str) -> Callable[[ServiceChartFunction], ServiceChartF
     def register(function: ServiceChartFunction) -> ServiceChartFunction:
         SERVICE_CHARTS[prefix] = function
         return function
+
+    return register
+
+
+def service_chart_builder(prefix: str) -> Callable[[ServiceChartBuilder], ServiceChartBuilder]:
+    """Register a faster way to make the charts of `prefix`: given the figures and dataset, it returns a function of the code."""
+
+    def register(builder: ServiceChartBuilder) -> ServiceChartBuilder:
+        SERVICE_CHART_BUILDERS[prefix] = builder
+        return builder
 
     return register
 
@@ -163,9 +178,11 @@ def build_charts(figures: Figures, dataset: Dataset) -> dict[str, Chart]:
     for chart_id, function in CHARTS.items():
         built[chart_id] = _call(chart_id, lambda f=function: f(figures, dataset))  # type: ignore[misc]
     for prefix, service_function in SERVICE_CHARTS.items():
+        builder = SERVICE_CHART_BUILDERS.get(prefix)
+        make = builder(figures, dataset) if builder else functools.partial(service_function, figures, dataset)
         for code in [s.code for s in figures.services] + [figures.recipient.code]:
             chart_id = service_chart_id(prefix, code)
-            built[chart_id] = _call(chart_id, lambda f=service_function, c=code: f(figures, dataset, c))  # type: ignore[misc]
+            built[chart_id] = _call(chart_id, functools.partial(make, code))
     return built
 
 
@@ -194,17 +211,24 @@ def make_chart(
     narrow: alt.TopLevelMixin | None = None,
 ) -> Chart:
     """Assemble a Chart: apply the theme and title to each drawing, and keep the plotted table."""
-    columns = tuple(labels.values())
+    narrow_spec = None if narrow is None else _spec(narrow, title, subtitle, NARROW)
+    return Chart(chart_id, title, subtitle, description, source, _spec(altair_chart, title, subtitle, WIDE), data_table(table, labels), narrow_spec)
+
+
+def data_table(table: pd.DataFrame, labels: dict[str, str]) -> DataTable:
+    """Return the columns `labels` names of a chart's table, headed by their labels."""
     raw = tuple(tuple(_plain(v) for v in row) for row in table[list(labels)].itertuples(index=False))
     rows = tuple(tuple(_cell(v) for v in row) for row in raw)
-    narrow_spec = None if narrow is None else _spec(narrow, title, subtitle, NARROW)
-    return Chart(chart_id, title, subtitle, description, source, _spec(altair_chart, title, subtitle, WIDE), DataTable(columns, rows, raw), narrow_spec)
+    return DataTable(tuple(labels.values()), rows, raw)
+
+
+def _title(title: str, subtitle: str, width: int) -> alt.Title:
+    """Return a drawing's title and subtitle, wrapped to its width (the PNG and SVG downloads carry them; the page prints them as text)."""
+    return alt.Title(textwrap.wrap(title, width // 10), subtitle=textwrap.wrap(subtitle, width // 7))
 
 
 def _spec(altair_chart: alt.TopLevelMixin, title: str, subtitle: str, width: int) -> dict[str, Any]:
-    # Titles wrap to the drawing's width (the PNG and SVG downloads carry them; the page prints them as text).
-    lines = alt.Title(textwrap.wrap(title, width // 10), subtitle=textwrap.wrap(subtitle, width // 7))
-    titled = altair_chart.properties(title=lines)  # type: ignore[attr-defined]
+    titled = altair_chart.properties(title=_title(title, subtitle, width))  # type: ignore[attr-defined]
     spec: dict[str, Any] = titled.to_dict(validate=False)  # validating takes most of a cold build; tests validate every spec
     spec["config"] = theme()
     if "autosize" not in spec and not any(key in spec for key in ("vconcat", "hconcat", "concat")):
@@ -266,13 +290,20 @@ def _axis(width: int, title: str | None, value_format: str = ",.0f") -> alt.Axis
 
 def _room(values: pd.Series, width: int) -> alt.Scale:
     """Return a value scale from zero with room past the longest bar for its printed number."""
-    return alt.Scale(domain=[0, float(values.max()) * (1.22 if width <= NARROW else 1.1)], nice=False)
+    return alt.Scale(domain=_room_domain(values, width), nice=False)
+
+
+def _room_domain(values: pd.Series, width: int) -> list[float]:
+    return [0, float(values.max()) * (1.22 if width <= NARROW else 1.1)]
 
 
 def _hover_rows(bars: alt.Chart) -> alt.Chart:
     """Dim the other rows while the pointer rests on one (live drawings only: the static SVG shows every row in full)."""
     hover = alt.selection_point(name="hover", on="pointerover", clear="pointerout", fields=["service"], empty=True)
-    return bars.add_params(hover).encode(opacity=alt.condition(hover, alt.value(1.0), alt.value(0.5)))
+    # The channel object Altair would infer from alt.condition(hover, alt.value(1.0), alt.value(0.5)), made directly:
+    # inferring it searches the whole schema (tens of milliseconds a chart).
+    dimmed = alt.OpacityValue(condition=alt.ConditionalParameterValueDefnumberExprRef(param=alt.ParameterName(hover.name), empty=True, value=1.0), value=0.5)
+    return bars.add_params(hover).encode(opacity=dimmed)
 
 
 def _end_labels(data: pd.DataFrame, y: alt.Y, field_name: str, value_format: str = ",.0f") -> alt.Chart:
@@ -798,36 +829,31 @@ def two_kinds(figures: Figures, dataset: Dataset) -> Chart:
     )
 
 
-@service_chart("service")
-def service_highlight(figures: Figures, dataset: Dataset, code: str) -> Chart:
-    """Every service's calls answered for London, with one service highlighted."""
-    frame = _calls_frame(figures)
+@dataclass(frozen=True)
+class ServiceView:
+    """What one service's chart shows: its rows in rank order, the names set in bold, the bars' colour and its words."""
+
+    frame: pd.DataFrame
+    bold: str  # the Vega expression that sets the highlighted names' labels in bold
+    others: str  # the colour of the bars not highlighted
+    title: str
+    subtitle: str
+    description: str
+
+
+def service_view(figures: Figures, code: str, calls: pd.DataFrame | None = None) -> ServiceView:
+    """Return what the chart of the service `code` shows (`calls`: the services' calls frame, if already made)."""
+    frame = (_calls_frame(figures) if calls is None else calls).copy()
     frame["highlight"] = frame["code"] == code
     is_recipient = code == figures.recipient.code
     every = len(frame) <= MOST_BARS
     if not every:  # one bar per service on every service's page would make n charts of n bars: show its neighbours instead
         frame = _ranked_near(frame, code) if not is_recipient else frame.head(MOST_BARS)
-    order = list(frame["service"])
 
     highlighted = [str(name) for name in frame.loc[frame["highlight"], "service"]]
     # The service's own name is bold too, so a service that answered none (no bar to colour) still stands out.
-    bold = alt.expr(f"indexof({json.dumps(highlighted)}, datum.value) >= 0 ? 700 : 400")
+    bold = f"indexof({json.dumps(highlighted)}, datum.value) >= 0 ? 700 : 400"
     others = COLOURS["other"] if is_recipient else COLOURS["muted"]  # London's page: every bar is a helper
-
-    def draw(width: int) -> alt.TopLevelMixin:
-        y = alt.Y("service:N", sort=order, title=None, axis=alt.Axis(labelFontWeight=bold))
-        bars = (
-            alt.Chart(frame)
-            .mark_bar()
-            .encode(
-                y=y,
-                x=alt.X("calls:Q", axis=_axis(width, "999 calls answered for LAS"), scale=_room(frame["calls"], width)),
-                color=alt.condition(alt.datum.highlight, alt.value(COLOURS["highlight"]), alt.value(others)),
-                tooltip=[alt.Tooltip("service:N", title="Service"), alt.Tooltip("calls:Q", title="Calls answered", format=",")],
-            )
-        )
-        labels = _end_labels(frame, y, "calls")
-        return alt.layer(_hover_rows(bars), labels).properties(width=width, height=alt.Step(22))
 
     if is_recipient:
         name = figures.recipient.name
@@ -855,17 +881,106 @@ def service_highlight(figures: Figures, dataset: Dataset, code: str) -> Chart:
         shown = f"the {format_number(len(frame))} that answered the most" if is_recipient else "the services ranked nearest it"
         subtitle += f"; showing {shown} (of {figures['helper_services'].digits})"
         description += f" The chart shows {shown}, {format_number(len(frame))} services."
+    return ServiceView(frame, bold, others, title, subtitle, description)
+
+
+def _service_bars(view: ServiceView, width: int) -> alt.Chart:
+    """Return the bars of a service's chart, the highlighted one in colour."""
+    return _hover_rows(
+        alt.Chart(view.frame)
+        .mark_bar()
+        .encode(
+            y=_service_y(view),
+            x=alt.X("calls:Q", axis=_axis(width, "999 calls answered for LAS"), scale=_room(view.frame["calls"], width)),
+            color=alt.ColorValue(**alt.condition(alt.datum.highlight, alt.value(COLOURS["highlight"]), alt.value(view.others))),  # typed: see _hover_rows
+            tooltip=[alt.Tooltip("service:N", title="Service"), alt.Tooltip("calls:Q", title="Calls answered", format=",")],
+        )
+    )
+
+
+def _service_y(view: ServiceView) -> alt.Y:
+    return alt.Y("service:N", sort=list(view.frame["service"]), title=None, axis=alt.Axis(labelFontWeight=alt.expr(view.bold)))
+
+
+def _draw_service(view: ServiceView, width: int) -> alt.TopLevelMixin:
+    return alt.layer(_service_bars(view, width), _end_labels(view.frame, _service_y(view), "calls")).properties(width=width, height=alt.Step(22))
+
+
+SERVICE_LABELS = {"service": "Service", "calls": "Calls answered", "highlight": "Highlighted"}
+
+
+@service_chart("service")
+def service_highlight(figures: Figures, dataset: Dataset, code: str) -> Chart:
+    """Every service's calls answered for London, with one service highlighted."""
+    view = service_view(figures, code)
     return make_chart(
         service_chart_id("service", code),
-        draw(WIDE),
-        narrow=draw(NARROW),
-        title=title,
-        subtitle=subtitle,
-        description=description,
+        _draw_service(view, WIDE),
+        narrow=_draw_service(view, NARROW),
+        title=view.title,
+        subtitle=view.subtitle,
+        description=view.description,
         source=source_line(dataset, "hsj"),
-        table=frame,
-        labels={"service": "Service", "calls": "Calls answered", "highlight": "Highlighted"},
+        table=view.frame,
+        labels=SERVICE_LABELS,
     )
+
+
+@service_chart_builder("service")
+class ServiceHighlights:
+    """Build every service's chart as `service_highlight` does, but from the first one's specs rather than through Altair.
+
+    The charts differ only in their data and words, and Altair takes about 100 ms to make each pair of specs: the
+    first is built by Altair, and each other copies its specs and puts in its own rows, order, bold names, value
+    scale, bar colour, title, and the names Altair gives its dataset and its bars' view (from hashes of their content).
+    tests/test_charts.py checks that every chart comes out as `service_highlight` would make it.
+    """
+
+    def __init__(self, figures: Figures, dataset: Dataset) -> None:
+        self.figures = figures
+        self.dataset = dataset
+        self.calls: pd.DataFrame | None = None  # every service's calls, made with the first chart (so its errors name a chart)
+        self.first: dict[int, dict[str, Any]] = {}  # the first chart's spec, by drawing width
+
+    def __call__(self, code: str) -> Chart:
+        """Return the chart of the service `code`."""
+        if self.calls is None:
+            chart = service_highlight(self.figures, self.dataset, code)
+            self.calls = _calls_frame(self.figures)
+            self.first = {WIDE: chart.spec, NARROW: chart.narrow_spec}  # type: ignore[dict-item]
+            return chart
+        view = service_view(self.figures, code, self.calls)
+        return Chart(
+            service_chart_id("service", code),
+            view.title,
+            view.subtitle,
+            view.description,
+            source_line(self.dataset, "hsj"),
+            self._spec(view, WIDE),
+            data_table(view.frame, SERVICE_LABELS),
+            self._spec(view, NARROW),
+        )
+
+    def _spec(self, view: ServiceView, width: int) -> dict[str, Any]:
+        spec = copy.deepcopy(self.first[width])
+        transform = alt.data_transformers.get()  # how Altair turns a frame into the rows of a spec
+        assert transform is not None, "Altair always has a data transformer enabled"
+        values = transform(view.frame)["values"]
+        data_name = _dataset_name(values)
+        spec["data"]["name"] = data_name
+        spec["datasets"] = {data_name: values}
+        # Altair names the view a selection lives in by a hash of the view's mark, encoding and data, and its place in the layer.
+        view_name = f"{_service_bars(view, width)._get_view_hash_name()}_0"
+        spec["params"][0]["views"] = [view_name]
+        bars, labels = spec["layer"]
+        bars["name"] = view_name
+        bars["encoding"]["color"]["value"] = view.others
+        bars["encoding"]["x"]["scale"]["domain"] = _room_domain(view.frame["calls"], width)
+        for layer in (bars, labels):
+            layer["encoding"]["y"]["sort"] = list(view.frame["service"])
+            layer["encoding"]["y"]["axis"]["labelFontWeight"]["expr"] = view.bold
+        spec["title"] = _title(view.title, view.subtitle, width).to_dict(validate=False)
+        return spec
 
 
 def _ranked_near(frame: pd.DataFrame, code: str) -> pd.DataFrame:
