@@ -4,6 +4,9 @@ To add a chart, write one function decorated with `@chart("chart-id")` that take
 figures and the dataset and returns a `Chart`; reference it from content with
 `{{ chart("chart-id") }}`. Per-service charts use `@service_chart("prefix")` and get the
 service code as a third argument; their ids are `prefix-<code>`.
+
+Encoding channels are written as objects (`alt.X("share:Q")`, `alt.XValue(0)`, `alt.ColorValue(**alt.condition(...))`),
+never as shorthand strings or dicts: Altair turns those into objects by searching its whole schema, about 10 ms each.
 """
 
 from __future__ import annotations
@@ -300,8 +303,8 @@ def _room_domain(values: pd.Series, width: int) -> list[float]:
 def _hover_rows(bars: alt.Chart) -> alt.Chart:
     """Dim the other rows while the pointer rests on one (live drawings only: the static SVG shows every row in full)."""
     hover = alt.selection_point(name="hover", on="pointerover", clear="pointerout", fields=["service"], empty=True)
-    # The channel object Altair would infer from alt.condition(hover, alt.value(1.0), alt.value(0.5)), made directly:
-    # inferring it searches the whole schema (tens of milliseconds a chart).
+    # The channel object Altair would infer from alt.condition(hover, alt.value(1.0), alt.value(0.5)), made directly. It is
+    # part of the hash Altair names the bars' view by, so it must stay the very object Altair would infer.
     dimmed = alt.OpacityValue(condition=alt.ConditionalParameterValueDefnumberExprRef(param=alt.ParameterName(hover.name), empty=True, value=1.0), value=0.5)
     return bars.add_params(hover).encode(opacity=dimmed)
 
@@ -395,8 +398,12 @@ def category_1_share(figures: Figures, dataset: Dataset) -> Chart:
                 ],
             )
         )
-        rule = alt.Chart(mean).mark_rule(strokeDash=[4, 3], color=TEXT).encode(x="share:Q")
-        rule_label = alt.Chart(mean).mark_text(align="left", baseline="bottom", dx=4, dy=-2, fontWeight=700).encode(x="share:Q", y=alt.value(0), text="label:N")
+        rule = alt.Chart(mean).mark_rule(strokeDash=[4, 3], color=TEXT).encode(x=alt.X("share:Q"))
+        rule_label = (
+            alt.Chart(mean)
+            .mark_text(align="left", baseline="bottom", dx=4, dy=-2, fontWeight=700)
+            .encode(x=alt.X("share:Q"), y=alt.YValue(0), text=alt.Text("label:N"))
+        )
         return alt.layer(_hover_rows(bars), _end_labels(frame, y, "share", ".1f"), rule, rule_label).properties(width=width, height=alt.Step(24))
 
     description = (
@@ -480,10 +487,10 @@ def help_map(figures: Figures, dataset: Dataset) -> Chart:
                 scale=alt.Scale(domain=domain, range=colours),
                 legend=alt.Legend(orient="top", columns=2, direction="vertical", symbolType="square", symbolSize=150, labelLimit=200),
             ),
-            stroke=alt.condition(
-                "datum.properties.band === 'No data' || datum.properties.band === 'None answered'", alt.value("#595959"), alt.value("#ffffff")
+            stroke=alt.StrokeValue(
+                **alt.condition("datum.properties.band === 'No data' || datum.properties.band === 'None answered'", alt.value("#595959"), alt.value("#ffffff"))
             ),
-            strokeDash=alt.condition("datum.properties.band === 'No data'", alt.value([2, 2]), alt.value([1, 0])),
+            strokeDash=alt.StrokeDashValue(**alt.condition("datum.properties.band === 'No data'", alt.value([2, 2]), alt.value([1, 0]))),
             tooltip=[
                 alt.Tooltip("properties.service:N", title="Service"),
                 alt.Tooltip("properties.calls:Q", title="Calls answered", format=","),
@@ -504,7 +511,7 @@ def help_map(figures: Figures, dataset: Dataset) -> Chart:
             labels.append(
                 alt.Chart(group)
                 .mark_text(fontSize=12, fontWeight=600, baseline="middle", lineBreak="\n", **style, **extra)
-                .encode(longitude="x:Q", latitude="y:Q", text="text:N")
+                .encode(longitude=alt.Longitude("x:Q"), latitude=alt.Latitude("y:Q"), text=alt.Text("text:N"))
                 .project(**projection)
             )
     # Drawn at its own size (no fitting): the shapes are already in pixels.
@@ -591,7 +598,7 @@ def calls_per_100k(figures: Figures, dataset: Dataset) -> Chart:
         gaps = (
             alt.Chart(missing)
             .mark_text(align="left", baseline="middle", fontStyle="italic", color=MUTED_TEXT, dx=4)
-            .encode(y=y, x=alt.value(0), text="label:N")
+            .encode(y=y, x=alt.XValue(0), text=alt.Text("label:N"))
         )
         return alt.layer(_hover_rows(bars), _end_labels(rated, y, "rate", ".1f"), gaps).properties(width=width, height=alt.Step(22))
 
@@ -659,8 +666,12 @@ def concentration(figures: Figures, dataset: Dataset) -> Chart:
                 ],
             )
         )
-        rules = alt.Chart(marks).mark_rule(strokeDash=[4, 3], color=TEXT).encode(x="share:Q")
-        rule_labels = alt.Chart(marks).mark_text(align="center", baseline="bottom", dy=-2, fontWeight=700).encode(x="share:Q", y=alt.value(0), text="label:N")
+        rules = alt.Chart(marks).mark_rule(strokeDash=[4, 3], color=TEXT).encode(x=alt.X("share:Q"))
+        rule_labels = (
+            alt.Chart(marks)
+            .mark_text(align="center", baseline="bottom", dy=-2, fontWeight=700)
+            .encode(x=alt.X("share:Q"), y=alt.YValue(0), text=alt.Text("label:N"))
+        )
         return alt.layer(_hover_rows(bars), _end_labels(frame, y, "cumulative", ".0f"), rules, rule_labels).properties(width=width, height=alt.Step(22))
 
     description = (
@@ -717,19 +728,21 @@ def london_share(figures: Figures, dataset: Dataset) -> Chart:
         )
         spread = base.mark_bar(opacity=0.45).encode(
             y=y,
-            x="low:Q",
-            x2="high:Q",
+            x=alt.X("low:Q"),
+            x2=alt.X2("high:Q"),
             color=alt.Color("bar:N", legend=None),
             tooltip=[alt.Tooltip("bar:N", title="Bar"), alt.Tooltip("label:N", title="Calls")],
         )
-        ends = base.mark_text(align="left", baseline="middle", dx=4, lineBreak="\n").encode(y=y, x="high:Q", text="label_lines:N" if narrow else "label:N")
+        ends = base.mark_text(align="left", baseline="middle", dx=4, lineBreak="\n").encode(
+            y=y, x=alt.X("high:Q"), text=alt.Text("label_lines:N" if narrow else "label:N")
+        )
         layers = [solid, spread, ends]
         if narrow:  # the axis title would not fit: state the assumption under the bars
             note = pd.DataFrame([{"text": "\n".join(textwrap.wrap(assumption, 38))}])
             layers.append(
                 alt.Chart(note)
                 .mark_text(align="left", baseline="top", fontStyle="italic", color=MUTED_TEXT, lineBreak="\n", fontSize=12)
-                .encode(x=alt.value(0), y=alt.value(2 * 34 + 30), text="text:N")
+                .encode(x=alt.XValue(0), y=alt.YValue(2 * 34 + 30), text=alt.Text("text:N"))
             )
         return alt.layer(*layers).properties(width=width, height=alt.Step(34))
 
@@ -791,7 +804,7 @@ def two_kinds(figures: Figures, dataset: Dataset) -> Chart:
                 ],
             )
         )
-        label = alt.Chart(data).mark_text(align="left", baseline="middle", dx=4, fontWeight=700).encode(x="value:Q", text="label:N")
+        label = alt.Chart(data).mark_text(align="left", baseline="middle", dx=4, fontWeight=700).encode(x=alt.X("value:Q"), text=alt.Text("label:N"))
         heading, _, rest = row["kind"].partition(": ")
         title = alt.Title(
             [f"{heading}: {rest}"] if width > NARROW else [f"{heading}:", *textwrap.wrap(rest, 38)],
@@ -892,7 +905,7 @@ def _service_bars(view: ServiceView, width: int) -> alt.Chart:
         .encode(
             y=_service_y(view),
             x=alt.X("calls:Q", axis=_axis(width, "999 calls answered for LAS"), scale=_room(view.frame["calls"], width)),
-            color=alt.ColorValue(**alt.condition(alt.datum.highlight, alt.value(COLOURS["highlight"]), alt.value(view.others))),  # typed: see _hover_rows
+            color=alt.ColorValue(**alt.condition(alt.datum.highlight, alt.value(COLOURS["highlight"]), alt.value(view.others))),
             tooltip=[alt.Tooltip("service:N", title="Service"), alt.Tooltip("calls:Q", title="Calls answered", format=",")],
         )
     )
