@@ -432,6 +432,7 @@ MAP_BINS = ((1, 500, "1–499"), (500, 1000, "500–999"), (1000, 2000, "1,000�
 MAP_BLUES = ("#4292c6", "#2171b5", "#08519c", "#08306b")  # each at least 3:1 against white
 MAP_NONE, MAP_NO_DATA = "#ffffff", "#bdbdbd"
 MAP_WIDTH = NARROW  # a map of the UK is tall: one drawing fits a phone and sits beside the text on a desktop
+MAP_AREAS = "map-areas"  # the name the areas' data has until their shapes are put into the spec
 
 
 def map_band(calls: int | None, is_recipient: bool, recipient_label: str) -> str:
@@ -477,8 +478,10 @@ def help_map(figures: Figures, dataset: Dataset) -> Chart:
     features = [{"type": "Feature", "geometry": r["geometry"], "properties": {k: v for k, v in r.items() if k != "geometry"}} for r in rows]
     # The shapes are already projected to pixels, so Vega draws them as they are (no fitting, no rounding).
     projection: dict[str, Any] = {"type": "identity", "scale": 1, "translate": [0, 0]}
+    # Altair deep-copies a chart's inline values at every step (half a second for these shapes): the areas are drawn
+    # from a named placeholder, and the shapes put in its place once the spec is made.
     areas = (
-        alt.Chart(alt.Data(values=features))
+        alt.Chart(alt.Data(name=MAP_AREAS))
         .mark_geoshape(strokeWidth=0.75)
         .encode(
             color=alt.Color(
@@ -526,7 +529,7 @@ def help_map(figures: Figures, dataset: Dataset) -> Chart:
         + (f"{' and '.join(no_data)} is not in the table and is drawn grey with a dashed edge, as no data." if no_data else "")
     )
     table = frame.assign(calls=frame["calls"].astype("Int64"))
-    return make_chart(
+    made = make_chart(
         "map",
         drawing,
         title=_map_title(figures),
@@ -536,6 +539,10 @@ def help_map(figures: Figures, dataset: Dataset) -> Chart:
         table=table,
         labels={"service": "Service area", "calls": "Calls answered", "band": "Shown as"},
     )
+    for layer in made.spec["layer"]:
+        if layer["data"] == {"name": MAP_AREAS}:
+            layer["data"] = {"values": features}
+    return made
 
 
 def _map_title(figures: Figures) -> str:
