@@ -3,7 +3,8 @@
 To add a chart, write one function decorated with `@chart("chart-id")` that takes the
 figures and the dataset and returns a `Chart`; reference it from content with
 `{{ chart("chart-id") }}`. Per-service charts use `@service_chart("prefix")` and get the
-service code as a third argument; their ids are `prefix-<code>`.
+service code as a third argument; their ids are `prefix-<code>`. A `@service_chart_builder("prefix")`
+may make the same charts faster, sharing work between services (see `ServiceHighlights`).
 
 Encoding channels are written as objects (`alt.X("share:Q")`, `alt.XValue(0)`, `alt.ColorValue(**alt.condition(...))`),
 never as shorthand strings or dicts: Altair turns those into objects by searching its whole schema, about 10 ms each.
@@ -24,7 +25,6 @@ from typing import Any
 import altair as alt
 import pandas as pd
 from altair.utils.schemapi import debug_mode
-from altair.vegalite.v6.api import _dataset_name  # the name Altair gives an inline dataset, from a hash of its values
 
 from .errors import ChartError
 from .figures import Figures
@@ -300,6 +300,7 @@ def _room(values: pd.Series, width: int) -> alt.Scale:
 
 
 def _room_domain(values: pd.Series, width: int) -> list[float]:
+    """Return the domain of `_room`'s scale."""
     return [0, float(values.max()) * (1.22 if width <= NARROW else 1.1)]
 
 
@@ -922,10 +923,12 @@ def _service_bars(view: ServiceView, width: int) -> alt.Chart:
 
 
 def _service_y(view: ServiceView) -> alt.Y:
+    """Return the services' axis: in rank order, the highlighted names in bold."""
     return alt.Y("service:N", sort=list(view.frame["service"]), title=None, axis=alt.Axis(labelFontWeight=alt.expr(view.bold)))
 
 
 def _draw_service(view: ServiceView, width: int) -> alt.TopLevelMixin:
+    """Return one drawing of a service's chart: the bars and their numbers."""
     return alt.layer(_service_bars(view, width), _end_labels(view.frame, _service_y(view), "calls")).properties(width=width, height=alt.Step(22))
 
 
@@ -953,17 +956,18 @@ def service_highlight(figures: Figures, dataset: Dataset, code: str) -> Chart:
 class ServiceHighlights:
     """Build every service's chart as `service_highlight` does, but from the first one's specs rather than through Altair.
 
-    The charts differ only in their data and words, and Altair takes about 100 ms to make each pair of specs: the
-    first is built by Altair, and each other copies its specs and puts in its own rows, order, bold names, value
-    scale, bar colour, title, and the names Altair gives its dataset and its bars' view (from hashes of their content).
-    tests/test_charts.py checks that every chart comes out as `service_highlight` would make it.
+    The charts differ only in their data and words, and Altair takes several times as long to make a pair of specs
+    as filling them in does: the first is built by Altair, and each other copies its specs and puts in its own rows,
+    order, bold names, value scale, bar colour, title, and the names Altair would give its dataset and its bars' view
+    (hashes of their content, computed by Altair). tests/test_charts.py checks that the charts come out exactly as
+    `service_highlight` makes them, keys' order included; a change to the drawing must keep that test passing.
     """
 
     def __init__(self, figures: Figures, dataset: Dataset) -> None:
         self.figures = figures
         self.dataset = dataset
         self.calls: pd.DataFrame | None = None  # every service's calls, made with the first chart (so its errors name a chart)
-        self.first: dict[int, dict[str, Any]] = {}  # the first chart's spec, by drawing width
+        self.first: dict[int, dict[str, Any]] = {}  # the first chart's specs, without their rows, by drawing width
 
     def __call__(self, code: str) -> Chart:
         """Return the chart of the service `code`."""
@@ -989,7 +993,7 @@ class ServiceHighlights:
 
     def _spec(self, view: ServiceView, values: Any, width: int) -> dict[str, Any]:
         spec = _copy_json(self.first[width])
-        data_name = _dataset_name(values)
+        data_name = alt.api._dataset_name(values)  # the name Altair gives an inline dataset, from a hash of its values
         spec["data"]["name"] = data_name
         spec["datasets"] = {data_name: _copy_json(values)}
         # Altair names the view a selection lives in by a hash of the view's mark, encoding and data, and its place in the layer.
