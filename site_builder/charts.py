@@ -544,7 +544,7 @@ def help_map(figures: Figures, dataset: Dataset) -> Chart:
         labels={"service": "Service area", "calls": "Calls answered", "band": "Shown as"},
     )
     for layer in made.spec["layer"]:
-        if layer["data"] == {"name": MAP_AREAS}:
+        if layer.get("data") == {"name": MAP_AREAS}:
             layer["data"] = {"values": features}
     return made
 
