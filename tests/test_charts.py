@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import re
@@ -19,8 +20,12 @@ from playwright.sync_api import Browser
 
 from site_builder.build import BuildResult, _cards
 from site_builder.cards import card_spec
-from site_builder.charts import MAP_NO_DATA, MAP_NONE, chart_ids
+from site_builder.charts import MAP_NO_DATA, MAP_NONE, MOST_BARS, Chart, ServiceHighlights, chart_ids, service_highlight
+from site_builder.config import load_config
+from site_builder.data import load_dataset
+from site_builder.figures import Figures, compute_figures
 from site_builder.geo import map_shapes
+from site_builder.model import Dataset
 from site_builder.render import SiteInfo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -221,6 +226,42 @@ def test_service_pages_highlight_their_own_bar(built: BuildResult, aid: pd.DataF
         block = figure(built, f"service-{service['code'].lower()}", f"services/{service['code'].lower()}/index.html")
         highlighted = [r["Service"] for r in table_rows(block) if r["Highlighted"] == "yes"]
         assert highlighted == [service["short_name"]]
+
+
+def figures_of(root: Path) -> tuple[Figures, Dataset]:
+    config = load_config(root)
+    dataset = load_dataset(config.datapackage, config.recipient)
+    return compute_figures(dataset, config.recipient), dataset
+
+
+@pytest.fixture(scope="module")
+def forty_services(tmp_path_factory: pytest.TempPathFactory) -> tuple[Figures, Dataset]:
+    """Return the figures of a generated project of 40 services: more than MOST_BARS, so service charts show a window."""
+    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "bench" / "synthetic.py")
+    assert spec is not None and spec.loader is not None
+    synthetic = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(synthetic)
+    return figures_of(synthetic.generate_project(tmp_path_factory.mktemp("forty") / "project", 40))
+
+
+def assert_same_chart(fast: Chart, slow: Chart) -> None:
+    assert fast == slow
+    for fast_spec, slow_spec in ((fast.spec, slow.spec), (fast.narrow_spec, slow.narrow_spec)):
+        assert json.dumps(fast_spec) == json.dumps(slow_spec), "the same keys in the same order"
+
+
+@pytest.mark.parametrize("scale", ["real", "forty"])
+def test_service_charts_made_from_the_first_are_the_charts_altair_makes(scale: str, forty_services: tuple[Figures, Dataset]) -> None:
+    figures, dataset = figures_of(ROOT) if scale == "real" else forty_services
+    codes = [s.code for s in figures.services] + [figures.recipient.code]
+    if scale == "forty":
+        assert len(figures.services) > MOST_BARS
+        codes = [*codes[:3], *codes[17:20], *codes[-4:]]  # the top, the middle and the bottom of the ranks, and the recipient
+    fast = ServiceHighlights(figures, dataset)
+    charts = {code: fast(code) for code in codes}
+    for code in codes:
+        assert_same_chart(charts[code], service_highlight(figures, dataset, code))
+    assert len({json.dumps(chart.spec) for chart in charts.values()}) == len(codes), "each service's chart is its own"
 
 
 def test_every_drawing_is_a_valid_vega_lite_spec(built: BuildResult) -> None:
