@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from . import __version__, workers
 from .cards import CARD_HEIGHT, CARD_WIDTH, Card, CardJob
-from .charts import MOST_BARS, NEAREST, build_charts, chart_ids, service_chart_id
+from .charts import MOST_BARS, NEAREST, chart_ids, iter_charts, service_chart_id
 from .claims import Claim, ClaimResult, check_claims
 from .config import Config
 from .content import ContentRenderer, PageSource, PreparedPage, check_templates, read_pages
@@ -124,8 +124,8 @@ class Builder:
             figures = compute_figures(dataset, config.recipient)
             lap("figures")
             rendering = RenderJob(cache)
-            for chart in build_charts(figures, dataset).values():
-                rendering.add(chart)  # queued in the render processes at once, drawn while the build goes on
+            for chart in iter_charts(figures, dataset):
+                rendering.add(chart)  # queued in the render processes at once: drawn while the next is built
             lap("charts", " (built; rendering alongside)")
         # Social cards depend on the figures only: queue them now too.
         all_cards = _cards(figures, site)

@@ -18,7 +18,7 @@ import io
 import json
 import re
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -177,19 +177,21 @@ def chart_ids(figures: Figures) -> list[str]:
 
 def build_charts(figures: Figures, dataset: Dataset) -> dict[str, Chart]:
     """Build every registered chart (not yet rendered)."""
-    built: dict[str, Chart] = {}
+    return {chart.id: chart for chart in iter_charts(figures, dataset)}
+
+
+def iter_charts(figures: Figures, dataset: Dataset) -> Iterator[Chart]:
+    """Build the registered charts one by one, so that each can go to be rendered while the next is built."""
     # Altair checks every object it makes against the schema as it makes it (a fifth of the time here); the specs
     # are the same without, and tests/test_charts.py validates every one against the Vega-Lite schema.
     with debug_mode(False):
         for chart_id, function in CHARTS.items():
-            built[chart_id] = _call(chart_id, lambda f=function: f(figures, dataset))  # type: ignore[misc]
+            yield _call(chart_id, lambda f=function: f(figures, dataset))  # type: ignore[misc]
         for prefix, service_function in SERVICE_CHARTS.items():
             builder = SERVICE_CHART_BUILDERS.get(prefix)
             make = builder(figures, dataset) if builder else functools.partial(service_function, figures, dataset)
             for code in [s.code for s in figures.services] + [figures.recipient.code]:
-                chart_id = service_chart_id(prefix, code)
-                built[chart_id] = _call(chart_id, functools.partial(make, code))
-    return built
+                yield _call(service_chart_id(prefix, code), functools.partial(make, code))
 
 
 def _call(chart_id: str, make: Callable[[], Chart]) -> Chart:
