@@ -142,6 +142,8 @@ class Figures(Mapping[str, Figure]):
         self.headline = tuple(figures)
         self.services = tuple(services)
         self.recipient = recipient
+        # Pages and charts look services up by code once each: a scan per lookup would grow with the square of their number.
+        self._rank_index = {service.code: index for index, service in enumerate(self.services)}
 
     def __getitem__(self, name: str) -> Figure:
         return self._by_name[name]
@@ -154,10 +156,11 @@ class Figures(Mapping[str, Figure]):
 
     def service(self, code: str) -> ServiceFigures:
         """Return one service's figures by its code."""
-        for service in self.services:
-            if service.code == code:
-                return service
-        raise KeyError(code)
+        return self.services[self.rank_index(code)]
+
+    def rank_index(self, code: str) -> int:
+        """Return where a service stands in `services` (ranked by calls answered) by its code."""
+        return self._rank_index[code]
 
 
 def service_figure_list(service: ServiceFigures) -> list[Figure]:
