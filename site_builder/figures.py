@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -31,7 +32,8 @@ class Figure:
     sources: tuple[str, ...] = ()
     assumption: str = ""
 
-    @property
+    # Cached: a figure such as the total is printed on every page, and formatting a number is not free.
+    @functools.cached_property
     def text(self) -> str:
         """Return the value in house style, as the prose prints it."""
         if self.value is None:
@@ -49,7 +51,7 @@ class Figure:
             return format_date(self.value)
         return str(self.value)
 
-    @property
+    @functools.cached_property
     def digits(self) -> str:
         """Return the value with digits even below ten (for tables and charts)."""
         if self.kind == "count" and self.value is not None:
