@@ -381,8 +381,7 @@ def _listed_services(page: Page, figures: Figures) -> tuple[ServiceFigures, ...]
     services = figures.services
     if page.service_code is None or len(services) <= MOST_BARS:
         return services
-    codes = [s.code for s in services]
-    index = codes.index(page.service_code) if page.service_code in codes else 0
+    index = figures.rank_index(page.service_code) if page.service_code != figures.recipient.code else 0
     start = min(max(0, index - NEAREST // 2), max(0, len(services) - NEAREST))
     return services[start : start + NEAREST]
 

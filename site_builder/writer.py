@@ -53,9 +53,12 @@ class DirectoryWriter:
         _remove_stale_staging(parent, self.output_dir.name)
         staging = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}.staging-", dir=parent))
         try:
+            folders: set[Path] = set()  # a site has thousands of files in far fewer folders: make each folder once
             for name in sorted(files):
                 target = staging / safe_relative(name)
-                target.parent.mkdir(parents=True, exist_ok=True)
+                if target.parent not in folders:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    folders.add(target.parent)
                 target.write_bytes(files[name])
             staging.chmod(0o755)
             _date_tree(staging, self.epoch)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator
+
 import pandas as pd
 import pytest
 
-from site_builder.build import BuildResult
+from site_builder.build import BuildResult, _listed_services
 from site_builder.charts import MOST_BARS, NEAREST, _ranked_near
+from site_builder.figures import Figures, ServiceFigures
+from site_builder.render import Page, service_output
 
 
 def ranked(count: int) -> pd.DataFrame:
@@ -30,3 +35,40 @@ def test_the_real_site_still_shows_every_service(built: BuildResult) -> None:
     assert services <= MOST_BARS
     chart = built.rendered[f"service-{built.figures.services[0].code.lower()}"].chart
     assert len(chart.table.rows) == services
+
+
+class CountingServices(tuple[ServiceFigures, ...]):
+    """The services of a Figures that count how often something walks through all of them."""
+
+    walks = 0
+
+    def __iter__(self) -> Iterator[ServiceFigures]:
+        CountingServices.walks += 1
+        return super().__iter__()
+
+
+def many_services(built: BuildResult, count: int) -> Figures:
+    """Return the real figures with `count` helping services, each the first real one under a new code, in rank order."""
+    real = built.figures
+    services = [dataclasses.replace(real.services[0], code=f"S{index}") for index in range(count)]
+    return Figures(list(real.headline), services, real.recipient)
+
+
+def test_a_service_page_lists_the_services_its_chart_shows(built: BuildResult) -> None:
+    figures = many_services(built, 300)
+    frame = pd.DataFrame({"code": [s.code for s in figures.services]})
+    for service in figures.services:
+        page = Page(service_output(service.code), "", "", "service.html", service_code=service.code)
+        listed = [s.code for s in _listed_services(page, figures)]
+        assert listed == list(_ranked_near(frame, service.code)["code"])
+
+
+def test_listing_every_service_page_does_not_walk_every_service_per_page(built: BuildResult) -> None:
+    figures = many_services(built, 1300)
+    figures.services = CountingServices(figures.services)
+    CountingServices.walks = 0
+    for code in [f"S{index}" for index in range(1300)]:
+        page = Page(service_output(code), "", "", "service.html", service_code=code)
+        assert figures.service(code).code == code
+        assert len(_listed_services(page, figures)) == NEAREST
+    assert CountingServices.walks == 0, "a lookup by code that scans the services makes n pages cost n² steps"
