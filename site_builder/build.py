@@ -459,9 +459,9 @@ def _chart_files(rendered: dict[str, RenderedChart]) -> SiteFiles:
         files[f"{base}.svg"] = item.svg.encode("utf-8")
         files[f"{base}.png"] = item.png
         files[f"{base}.vl.json"] = (json.dumps(item.chart.spec, indent=2, sort_keys=True) + "\n").encode("utf-8")
-        files[f"{base}.vg.json"] = (json.dumps(item.vega, sort_keys=True) + "\n").encode("utf-8")
-        if item.narrow_vega is not None:
-            files[f"{base}.narrow.vg.json"] = (json.dumps(item.narrow_vega, sort_keys=True) + "\n").encode("utf-8")
+        files[f"{base}.vg.json"] = (item.vega_json + "\n").encode("utf-8")
+        if item.narrow_vega_json is not None:
+            files[f"{base}.narrow.vg.json"] = (item.narrow_vega_json + "\n").encode("utf-8")
         files[f"{base}.csv"] = item.chart.table.to_csv().encode("utf-8")
     return files
 

@@ -214,6 +214,8 @@ def run() -> None:
     Altair's objects one by one would add a few tenths of a second to every build. (Tests call main().)
     """
     code = main()
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(code)  # a profiler or coverage tool writes its results at exit: let it
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

@@ -30,9 +30,9 @@ class RenderedChart:
     svg: str = field(repr=False)  # standalone SVG file
     inline_svg: str = field(repr=False)  # SVG for inlining in a page: ids namespaced, labelled
     png: bytes = field(repr=False)
-    vega: dict[str, Any] = field(repr=False)
+    vega_json: str = field(repr=False)  # the compiled Vega, as JSON with sorted keys
     inline_narrow_svg: str | None = field(default=None, repr=False)  # the phone drawing, labelled like the wide one
-    narrow_vega: dict[str, Any] | None = field(default=None, repr=False)
+    narrow_vega_json: str | None = field(default=None, repr=False)
 
 
 def renderer_version() -> str:
@@ -40,8 +40,17 @@ def renderer_version() -> str:
     return f"vl-convert {getattr(vlc, '__version__', '')} vega {vlc.get_vega_version()} {workers.rasteriser_version()} scale {PNG_SCALE}"
 
 
+# A chart's renderings and a second drawing's, in the order an entry holds them.
+CHART_PARTS = ("svg", "png", "vega", "bare")
+DRAWING_PARTS = ("svg", "vega")
+
+
 class ChartCache:
-    """Rendered outputs by hash of spec and renderer; a bad entry is rendered again, never served."""
+    """Rendered outputs by hash of spec and renderer, one file per entry; a bad entry is rendered again, never served.
+
+    An entry is a line of JSON (each part's length, and the SHA-256 of all of them) followed by the parts' bytes,
+    written whole to a temporary file and renamed into place.
+    """
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
@@ -57,81 +66,60 @@ class ChartCache:
         payload = json.dumps(spec, sort_keys=True, separators=(",", ":")) + renderer_version()
         return hashlib.sha256(payload.encode()).hexdigest()
 
-    def get(self, key: str) -> tuple[str, bytes, dict[str, Any], str] | None:
-        """Return a cached (svg, png, vega, untitled svg) or None if absent or damaged."""
+    def get(self, key: str) -> tuple[str, bytes, str, str] | None:
+        """Return a cached (svg, png, vega JSON, untitled svg), or None if absent or damaged."""
+        parts = self._read(key, ".chart", CHART_PARTS)
+        if parts is None or not parts[1].startswith(PNG_SIGNATURE):
+            return None
+        svg, png, vega, bare = parts
+        return svg.decode(), png, vega.decode(), bare.decode()
+
+    def put(self, key: str, svg: str, png: bytes, vega_json: str, bare: str) -> None:
+        """Store a chart's renderings."""
+        self._write(key, ".chart", (svg.encode(), png, vega_json.encode(), bare.encode()))
+
+    def get_drawing(self, key: str) -> tuple[str, str] | None:
+        """Return a cached second drawing (untitled SVG and compiled Vega JSON), or None if absent or damaged."""
+        parts = self._read(key, ".drawing", DRAWING_PARTS)
+        return None if parts is None else (parts[0].decode(), parts[1].decode())
+
+    def put_drawing(self, key: str, svg: str, vega_json: str) -> None:
+        """Store a second drawing."""
+        self._write(key, ".drawing", (svg.encode(), vega_json.encode()))
+
+    def _read(self, key: str, suffix: str, names: tuple[str, ...]) -> list[bytes] | None:
         if self.folder is None:
             return None
-        base = self.folder / key[:2] / key
         try:
-            svg = (base.with_suffix(".svg")).read_text(encoding="utf-8")
-            png = (base.with_suffix(".png")).read_bytes()
-            vega = json.loads((base.with_suffix(".vg.json")).read_text(encoding="utf-8"))
-            bare = (base.with_suffix(".bare.svg")).read_text(encoding="utf-8")
-            digest = (base.with_suffix(".sha256")).read_text(encoding="ascii").strip()
-        except (OSError, ValueError):
+            with (self.folder / key[:2] / (key + suffix)).open("rb") as stream:
+                header = json.loads(stream.readline())
+                data = stream.read()
+            lengths = [int(header["lengths"][name]) for name in names]
+            digest = str(header["sha256"])
+        except (OSError, ValueError, KeyError, TypeError):
             return None
-        if digest != _digest(svg, png, vega, bare) or not svg.startswith("<svg") or not png.startswith(PNG_SIGNATURE):
+        if sum(lengths) != len(data) or hashlib.sha256(data).hexdigest() != digest:
             return None
-        return svg, png, vega, bare
+        parts, start = [], 0
+        for length in lengths:
+            parts.append(data[start : start + length])
+            start += length
+        if not parts[0].startswith(b"<svg"):
+            return None
+        return parts
 
-    def put(self, key: str, svg: str, png: bytes, vega: dict[str, Any], bare: str) -> None:
-        """Store a rendering; each file is written whole, then renamed into place."""
+    def _write(self, key: str, suffix: str, parts: tuple[bytes, ...]) -> None:
         if self.folder is None:
             return
+        names = CHART_PARTS if suffix == ".chart" else DRAWING_PARTS
+        data = b"".join(parts)
+        header = {"lengths": {name: len(part) for name, part in zip(names, parts, strict=True)}, "sha256": hashlib.sha256(data).hexdigest()}
         folder = self.folder / key[:2]
         folder.mkdir(parents=True, exist_ok=True)
-        base = folder / key
-        items: list[tuple[str, bytes]] = [
-            (".svg", svg.encode()),
-            (".png", png),
-            (".vg.json", json.dumps(vega, sort_keys=True).encode()),
-            (".bare.svg", bare.encode()),
-            (".sha256", _digest(svg, png, vega, bare).encode()),  # last: marks the entry complete
-        ]
-        for suffix, data in items:
-            handle, temporary = tempfile.mkstemp(dir=folder)
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.replace(temporary, base.with_suffix(suffix))
-
-    def get_drawing(self, key: str) -> tuple[str, dict[str, Any]] | None:
-        """Return a cached second drawing (untitled SVG and compiled Vega), or None if absent or damaged."""
-        if self.folder is None:
-            return None
-        base = self.folder / key[:2] / key
-        try:
-            svg = base.with_suffix(".drawing.svg").read_text(encoding="utf-8")
-            vega = json.loads(base.with_suffix(".drawing.vg.json").read_text(encoding="utf-8"))
-            digest = base.with_suffix(".drawing.sha256").read_text(encoding="ascii").strip()
-        except (OSError, ValueError):
-            return None
-        if digest != _digest(svg, b"", vega, "") or not svg.startswith("<svg"):
-            return None
-        return svg, vega
-
-    def put_drawing(self, key: str, svg: str, vega: dict[str, Any]) -> None:
-        """Store a second drawing; the digest is written last and marks the entry complete."""
-        if self.folder is None:
-            return
-        folder = self.folder / key[:2]
-        folder.mkdir(parents=True, exist_ok=True)
-        base = folder / key
-        for suffix, data in (
-            (".drawing.svg", svg.encode()),
-            (".drawing.vg.json", json.dumps(vega, sort_keys=True).encode()),
-            (".drawing.sha256", _digest(svg, b"", vega, "").encode()),
-        ):
-            handle, temporary = tempfile.mkstemp(dir=folder)
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.replace(temporary, base.with_suffix(suffix))
-
-
-def _digest(svg: str, png: bytes, vega: dict[str, Any], bare: str) -> str:
-    hasher = hashlib.sha256(svg.encode() + bare.encode())
-    hasher.update(png)
-    hasher.update(json.dumps(vega, sort_keys=True).encode())
-    return hasher.hexdigest()
+        handle, temporary = tempfile.mkstemp(dir=folder)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(json.dumps(header).encode() + b"\n" + data)
+        os.replace(temporary, folder / (key + suffix))
 
 
 class RenderJob:
@@ -141,8 +129,8 @@ class RenderJob:
     def __init__(self, cache: ChartCache) -> None:
         self.cache = cache
         self.charts: dict[str, Chart] = {}
-        self.done: dict[str, tuple[str, bytes, dict[str, Any], str]] = {}
-        self.drawings: dict[str, tuple[str, dict[str, Any]]] = {}
+        self.done: dict[str, tuple[str, bytes, str, str]] = {}
+        self.drawings: dict[str, tuple[str, str]] = {}
         self.pending: list[tuple[Chart, str, str, Future[Any]]] = []
 
     def add(self, chart: Chart) -> None:
@@ -196,15 +184,15 @@ def render_chart(chart: Chart, cache: ChartCache) -> RenderedChart:
     return render_charts([chart], cache)[chart.id]
 
 
-def _rendered(chart: Chart, svg: str, png: bytes, vega: dict[str, Any], bare: str, narrow: tuple[str, dict[str, Any]] | None = None) -> RenderedChart:
+def _rendered(chart: Chart, svg: str, png: bytes, vega_json: str, bare: str, narrow: tuple[str, str] | None = None) -> RenderedChart:
     return RenderedChart(
         chart=chart,
         svg=svg,
         inline_svg=label_svg(bare, chart),
         png=png,
-        vega=vega,
+        vega_json=vega_json,
         inline_narrow_svg=None if narrow is None else label_svg(narrow[0], chart, "narrow"),
-        narrow_vega=None if narrow is None else narrow[1],
+        narrow_vega_json=None if narrow is None else narrow[1],
     )
 
 

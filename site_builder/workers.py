@@ -11,6 +11,7 @@ workers (the benchmark compares the two).
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import pickle
@@ -226,14 +227,14 @@ def rasteriser_version() -> str:
     return f"libvips {pyvips.version(0)}.{pyvips.version(1)}.{pyvips.version(2)}"
 
 
-def render_spec(spec: dict[str, Any], png_scale: float) -> tuple[str, bytes, dict[str, Any], str]:
-    """Return a Vega-Lite spec's titled SVG, its PNG, its compiled Vega, and its SVG without the title."""
+def render_spec(spec: dict[str, Any], png_scale: float) -> tuple[str, bytes, str, str]:
+    """Return a Vega-Lite spec's titled SVG, its PNG, its compiled Vega (JSON, sorted keys), and its SVG without the title."""
     vega = vlc.vegalite_to_vega(spec)
     svg = vlc.vega_to_svg(vega)
     png = rasterise(svg, png_scale)
     # The page prints the title and subtitle as HTML above the chart, so its inline SVG has none.
     bare = vlc.vega_to_svg({key: value for key, value in vega.items() if key != "title"})
-    return svg, png, vega, bare
+    return svg, png, json.dumps(vega, sort_keys=True), bare
 
 
 def render_png(spec: dict[str, Any], scale: float) -> bytes:
@@ -245,10 +246,10 @@ def render_png(spec: dict[str, Any], scale: float) -> bytes:
     return rasterise(vlc.vegalite_to_svg(spec), scale)
 
 
-def render_drawing(spec: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """Return a second drawing of a chart (already untitled): its SVG and its compiled Vega."""
+def render_drawing(spec: dict[str, Any]) -> tuple[str, str]:
+    """Return a second drawing of a chart (already untitled): its SVG and its compiled Vega (JSON, sorted keys)."""
     vega = vlc.vegalite_to_vega(spec)
-    return vlc.vega_to_svg(vega), vega
+    return vlc.vega_to_svg(vega), json.dumps(vega, sort_keys=True)
 
 
 def bundle_runtime(snippet: str) -> str:

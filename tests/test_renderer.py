@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -56,13 +58,33 @@ def test_a_second_render_comes_from_the_cache(charts: list[Chart], tmp_path: Pat
     assert second == first
 
 
-@pytest.mark.parametrize("suffix", [".svg", ".png", ".vg.json", ".bare.svg", ".sha256"])
-def test_a_corrupt_cache_entry_is_rendered_again_not_served(charts: list[Chart], tmp_path: Path, suffix: str) -> None:
+def half_written(entry: bytes) -> bytes:
+    return entry[: len(entry) // 2]
+
+
+def one_byte_changed(entry: bytes) -> bytes:
+    at = len(entry) - 100  # inside the last part
+    return entry[:at] + bytes([entry[at] ^ 0xFF]) + entry[at + 1 :]
+
+
+def header_broken(entry: bytes) -> bytes:
+    return b"{not json" + entry[entry.index(b"\n") :]
+
+
+def lengths_wrong(entry: bytes) -> bytes:
+    header, data = entry.split(b"\n", 1)
+    fields = json.loads(header)
+    fields["lengths"]["svg"] += 1
+    return json.dumps(fields).encode() + b"\n" + data
+
+
+@pytest.mark.parametrize("damage", [half_written, one_byte_changed, header_broken, lengths_wrong])
+def test_a_damaged_cache_entry_is_rendered_again_not_served(charts: list[Chart], tmp_path: Path, damage: Callable[[bytes], bytes]) -> None:
     chart = charts[0]
     good = render_chart(chart, ChartCache(tmp_path))
     key = ChartCache(tmp_path).key(chart.spec)
-    entry = tmp_path / key[:2] / f"{key}{suffix}"  # the wide drawing's entry (a narrow drawing has its own)
-    entry.write_bytes(entry.read_bytes()[: len(entry.read_bytes()) // 2])  # a half-written file
+    entry = tmp_path / key[:2] / f"{key}.chart"  # the wide drawing's entry (a narrow drawing has its own)
+    entry.write_bytes(damage(entry.read_bytes()))
     cache = ChartCache(tmp_path)
     again = render_chart(chart, cache)
     assert (cache.hits, cache.misses) == (drawings(chart) - 1, 1)
