@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import logging
 import os
 import platform
 import posixpath
@@ -70,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-browser", action="store_true", help="skip the save-to-page measure in Chromium")
     args = parser.parse_args(argv)
     scales = [int(n) for n in args.scales.split(",") if n.strip()]
+    logging.getLogger("vl_convert").setLevel(logging.ERROR)  # Vega-Lite's warnings, when this process renders: tests check them
 
     work = Path(tempfile.mkdtemp(prefix="site-builder-bench-"))
     report: dict[str, Any] = {"machine": _machine(), "runs": args.runs, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
