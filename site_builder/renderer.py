@@ -37,7 +37,7 @@ class RenderedChart:
 
 def renderer_version() -> str:
     """Return what identifies the renderer's output: vl-convert's and Vega's versions, the rasteriser's, the PNG scale."""
-    return f"vl-convert {getattr(vlc, '__version__', '')} vega {vlc.get_vega_version()} {workers.rasteriser_version()} scale {PNG_SCALE}"
+    return f"vl-convert {getattr(vlc, '__version__', '')} vega {vlc.get_vega_version()} {workers.rasteriser_version()} scale {PNG_SCALE} drawing {workers.DRAWING_VERSION}"
 
 
 # A chart's renderings and a second drawing's, in the order an entry holds them.

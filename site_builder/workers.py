@@ -16,6 +16,7 @@ import logging
 import os
 import pickle
 import queue
+import re
 import subprocess
 import sys
 import tempfile
@@ -209,6 +210,30 @@ def warm_up() -> None:
     vlc.vega_to_svg(vlc.vegalite_to_vega(_WARM_UP_SPEC))
 
 
+DRAWING_VERSION = 2  # part of every cache key: raise it when draw_svg or rasterise changes what they return
+
+# Vega numbers the clip paths and gradients it defines with counters that live as long as vl-convert does, so
+# the same chart drawn after others would get other ids: each drawing's are numbered afresh from 1.
+_COUNTED_ID = re.compile(r'id="(clip|gradient_|pattern_)(\d+)"')
+
+
+def draw_svg(vega: dict[str, Any]) -> str:
+    """Return a compiled Vega spec drawn as SVG, the same bytes whatever this process drew before."""
+    svg = str(vlc.vega_to_svg(vega))
+    renumbered: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    for match in _COUNTED_ID.finditer(svg):
+        prefix, old = match.group(1), match.group(0)[4:-1]
+        if old not in renumbered:
+            counts[prefix] = counts.get(prefix, 0) + 1
+            renumbered[old] = f"{prefix}{counts[prefix]}"
+    if not renumbered:
+        return svg
+    # Every reference is id="…" or url(#…), and an id is followed by a quote or a bracket, never by a digit.
+    pattern = re.compile(r'(id="|url\(#)(' + "|".join(sorted(map(re.escape, renumbered), key=len, reverse=True)) + r')(?=["\)])')
+    return pattern.sub(lambda match: match.group(1) + renumbered[match.group(2)], svg)
+
+
 def rasterise(svg: str, scale: float) -> bytes:
     """Return an SVG drawn as a PNG at `scale` times its size, on white, with librsvg (through libvips), and no metadata.
 
@@ -230,10 +255,10 @@ def rasteriser_version() -> str:
 def render_spec(spec: dict[str, Any], png_scale: float) -> tuple[str, bytes, str, str]:
     """Return a Vega-Lite spec's titled SVG, its PNG, its compiled Vega (JSON, sorted keys), and its SVG without the title."""
     vega = vlc.vegalite_to_vega(spec)
-    svg = vlc.vega_to_svg(vega)
+    svg = draw_svg(vega)
     png = rasterise(svg, png_scale)
     # The page prints the title and subtitle as HTML above the chart, so its inline SVG has none.
-    bare = vlc.vega_to_svg({key: value for key, value in vega.items() if key != "title"})
+    bare = draw_svg({key: value for key, value in vega.items() if key != "title"})
     return svg, png, json.dumps(vega, sort_keys=True), bare
 
 
@@ -249,7 +274,7 @@ def render_png(spec: dict[str, Any], scale: float) -> bytes:
 def render_drawing(spec: dict[str, Any]) -> tuple[str, str]:
     """Return a second drawing of a chart (already untitled): its SVG and its compiled Vega (JSON, sorted keys)."""
     vega = vlc.vegalite_to_vega(spec)
-    return vlc.vega_to_svg(vega), json.dumps(vega, sort_keys=True)
+    return draw_svg(vega), json.dumps(vega, sort_keys=True)
 
 
 def bundle_runtime(snippet: str) -> str:

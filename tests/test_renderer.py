@@ -105,3 +105,12 @@ def test_a_render_process_that_dies_is_reported_as_a_chart_error() -> None:
     finally:
         processes.shutdown(wait=False)
     assert workers.submit(workers.render_drawing, {"mark": "point"}).result()[0].startswith("<svg")  # rendering goes on
+
+
+def test_a_chart_draws_the_same_svg_whatever_was_drawn_before(built: BuildResult) -> None:
+    # Vega numbers clip paths with a counter that outlives one drawing: the map drawn after another chart must not differ.
+    vega = json.loads(built.rendered["map"].vega_json)
+    first = workers.draw_svg(vega)
+    workers.draw_svg(json.loads(built.rendered["calls-by-service"].vega_json))
+    assert workers.draw_svg(vega) == first
+    assert 'id="clip1"' in first and "url(#clip1)" in first
