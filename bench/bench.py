@@ -65,8 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run every measure, print the table and write the report."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per measure; the median is reported (default 5)")
-    parser.add_argument("--scales", default="13,130,1300", help="service counts for the scale measure (default 13,130,1300; the largest takes minutes)")
-    parser.add_argument("--scale-runs", type=int, default=1, help="cold builds per scale (default 1: the largest takes minutes)")
+    parser.add_argument("--scales", default="13,130,1300", help="service counts for the scale measure (default 13,130,1300; the largest takes over a minute)")
+    parser.add_argument("--scale-runs", type=int, default=1, help="cold builds per scale (default 1: the largest takes over a minute)")
     parser.add_argument("--out", default=str(ROOT / "_bench" / "report.json"), help="where to write the JSON report")
     parser.add_argument("--no-browser", action="store_true", help="skip the save-to-page measure in Chromium")
     args = parser.parse_args(argv)
