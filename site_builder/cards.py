@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import vl_convert as vlc
-
 from . import workers
 from .charts import COLOURS, FONT
 from .workers import collect
@@ -94,9 +92,7 @@ class CardJob:
     def add(self, card: Card) -> None:
         """Take a card's PNG from the cache, or queue its drawing."""
         spec = card_spec(card)
-        key = hashlib.sha256(
-            (json.dumps(spec, sort_keys=True) + vlc.get_vega_version() + workers.rasteriser_version() + str(workers.DRAWING_VERSION)).encode()
-        ).hexdigest()
+        key = hashlib.sha256((json.dumps(spec, sort_keys=True) + workers.library_versions()).encode()).hexdigest()
         cached = self.cache_dir / f"card-{key}.png" if self.cache_dir else None
         png = _read_checked(cached) if cached is not None else None
         if png is None:

@@ -13,8 +13,6 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-import vl_convert as vlc
-
 from . import workers
 from .charts import Chart, namespace_svg_ids
 
@@ -36,8 +34,8 @@ class RenderedChart:
 
 
 def renderer_version() -> str:
-    """Return what identifies the renderer's output: vl-convert's and Vega's versions, the rasteriser's, the PNG scale."""
-    return f"vl-convert {getattr(vlc, '__version__', '')} vega {vlc.get_vega_version()} {workers.rasteriser_version()} scale {PNG_SCALE} drawing {workers.DRAWING_VERSION}"
+    """Return what identifies the renderer's output: the drawing libraries' versions and the PNG scale."""
+    return f"{workers.library_versions()} scale {PNG_SCALE}"
 
 
 # A chart's renderings and a second drawing's, in the order an entry holds them.

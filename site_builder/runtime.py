@@ -14,8 +14,6 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
-import vl_convert as vlc
-
 from . import workers
 
 SNIPPET = "window.vega = vega;"
@@ -24,8 +22,7 @@ _started: dict[Path | None, Future[Any]] = {}  # bundles under way in this proce
 
 def cache_path(cache_folder: Path | None) -> Path | None:
     """Return where the runtime is cached for the installed vl-convert, if there is a cache."""
-    version = f"vl-convert {getattr(vlc, '__version__', '')} vega {vlc.get_vega_version()}"
-    key = hashlib.sha256((SNIPPET + version).encode()).hexdigest()
+    key = hashlib.sha256((SNIPPET + workers.library_versions()).encode()).hexdigest()
     return None if cache_folder is None else cache_folder / "runtime" / f"vega-{key[:16]}.js"
 
 

@@ -1,7 +1,7 @@
 """Render with vl-convert in worker processes, one per core, fed over pipes.
 
-This module imports nothing but vl-convert and pyvips, so a worker (`python -m site_builder.workers`) starts in a
-fraction of a second; its first render then pays vl-convert's start-up, which `start` lets a build overlap
+This module imports vl-convert and pyvips only where it draws (the build's own process never loads them), so a
+worker (`python -m site_builder.workers`) starts in a fraction of a second; its first render then pays vl-convert's start-up, which `start` lets a build overlap
 with its own work. A worker's own output (vl-convert logs Vega-Lite's warnings) goes to a file, shown only if
 the worker dies; tests/test_charts.py checks that Vega-Lite drops nothing from any spec.
 SITE_BUILDER_RENDER_IN=threads renders in threads of the build's own process instead, with vl-convert's own
@@ -11,6 +11,7 @@ workers (the benchmark compares the two).
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
 import json
 import logging
 import os
@@ -26,9 +27,6 @@ from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import IO, Any
-
-import pyvips
-import vl_convert as vlc
 
 from .errors import ChartError
 
@@ -48,6 +46,8 @@ def pool() -> Executor:
     global _pool
     if _pool is None:
         if os.environ.get(RENDER_IN) == "threads":
+            import vl_convert as vlc
+
             vlc.configure(num_workers=worker_count())  # vl-convert's own workers, so that renders from two threads can overlap
             logging.getLogger("vl_convert").setLevel(logging.ERROR)  # as in a render process, its warnings stay out of the build's output
             _pool = ThreadPoolExecutor(worker_count())
@@ -207,6 +207,8 @@ def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
 
 def warm_up() -> None:
     """Pay vl-convert's start-up cost in this process."""
+    import vl_convert as vlc
+
     vlc.vega_to_svg(vlc.vegalite_to_vega(_WARM_UP_SPEC))
 
 
@@ -219,6 +221,8 @@ _COUNTED_ID = re.compile(r'id="(clip|gradient_|pattern_)(\d+)"')
 
 def draw_svg(vega: dict[str, Any]) -> str:
     """Return a compiled Vega spec drawn as SVG, the same bytes whatever this process drew before."""
+    import vl_convert as vlc
+
     svg = str(vlc.vega_to_svg(vega))
     renumbered: dict[str, str] = {}
     counts: dict[str, int] = {}
@@ -241,19 +245,27 @@ def rasterise(svg: str, scale: float) -> bytes:
     browser does. It draws a chart three to seven times faster than vl-convert's resvg here, which spends
     about 2.5 ms on each text element.
     """
+    import pyvips
+
     image = pyvips.Image.svgload_buffer(svg.encode("utf-8"), scale=scale)
     # On white: the charts are drawn without a background (pages show them on light or dark), but a PNG is
     # shared and embedded on backgrounds we don't choose, where dark text on transparency could vanish.
     return bytes(image.flatten(background=[255, 255, 255]).write_to_buffer(".png", keep="none"))
 
 
-def rasteriser_version() -> str:
-    """Return what identifies the PNGs `rasterise` draws: the libvips version."""
-    return f"libvips {pyvips.version(0)}.{pyvips.version(1)}.{pyvips.version(2)}"
+def library_versions() -> str:
+    """Return what identifies the drawings: vl-convert's version (it fixes Vega's), libvips's, and DRAWING_VERSION.
+
+    Read from the installed packages' metadata, so the build's own process never loads either library.
+    """
+    version = importlib.metadata.version
+    return f"vl-convert {version('vl-convert-python')} pyvips {version('pyvips')} libvips {version('pyvips-binary')} drawing {DRAWING_VERSION}"
 
 
 def render_spec(spec: dict[str, Any], png_scale: float) -> tuple[str, bytes, str, str]:
     """Return a Vega-Lite spec's titled SVG, its PNG, its compiled Vega (JSON, sorted keys), and its SVG without the title."""
+    import vl_convert as vlc
+
     vega = vlc.vegalite_to_vega(spec)
     svg = draw_svg(vega)
     png = rasterise(svg, png_scale)
@@ -268,17 +280,23 @@ def render_png(spec: dict[str, Any], scale: float) -> bytes:
     (vl-convert's own PNG path resolves only the first family of a font list: "Arial, 'Liberation Sans', ..."
     would fall back to DejaVu Sans where Arial is missing.)
     """
+    import vl_convert as vlc
+
     return rasterise(vlc.vegalite_to_svg(spec), scale)
 
 
 def render_drawing(spec: dict[str, Any]) -> tuple[str, str]:
     """Return a second drawing of a chart (already untitled): its SVG and its compiled Vega (JSON, sorted keys)."""
+    import vl_convert as vlc
+
     vega = vlc.vegalite_to_vega(spec)
     return draw_svg(vega), json.dumps(vega, sort_keys=True)
 
 
 def bundle_runtime(snippet: str) -> str:
     """Return vl-convert's bundle of the Vega runtime for `snippet` (it holds the GIL, so it runs here, beside the build)."""
+    import vl_convert as vlc
+
     return str(vlc.javascript_bundle(snippet))
 
 
