@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .errors import BuildError
+from .errors import BuildError, ConfigError
 
 CACHE_FOLDER = ".cache/charts"
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")  # the preview never listens beyond this machine
@@ -99,8 +99,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cache_folder(root: Path) -> Path:
-    """Return the render cache: .cache/charts in the project, or $SITE_BUILDER_CACHE when set."""
-    return Path(os.environ.get("SITE_BUILDER_CACHE") or root / CACHE_FOLDER)
+    """Return the render cache, made if missing: .cache/charts in the project, or $SITE_BUILDER_CACHE when set."""
+    folder = Path(os.environ.get("SITE_BUILDER_CACHE") or root / CACHE_FOLDER)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ConfigError(
+            f"the render cache can't be kept here: {error.strerror or error}", folder, hint="set SITE_BUILDER_CACHE to a folder, or build with --no-cache"
+        ) from None
+    return folder
 
 
 def _build(args: argparse.Namespace, root: Path) -> int:

@@ -45,6 +45,7 @@ class DirectoryWriter:
     def __init__(self, output_dir: Path) -> None:
         self.output_dir = output_dir
         self.epoch = source_date_epoch()  # read now, so a bad value stops the build before any work
+        check_replaceable(output_dir)  # and so a wrong --out stops it before it costs anything
 
     def write_site(self, files: SiteFiles) -> None:
         """Write all files to a staging folder, then replace the output folder with it."""
@@ -60,6 +61,7 @@ class DirectoryWriter:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     folders.add(target.parent)
                 target.write_bytes(files[name])
+            (staging / STAMP).write_text(STAMP_TEXT, encoding="utf-8")
             staging.chmod(0o755)
             _date_tree(staging, self.epoch)
             self._swap(staging)
@@ -78,6 +80,25 @@ class DirectoryWriter:
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(staging, self.output_dir)
+
+
+# Every site this writer makes carries this file: only a folder that does (or an empty one) is ever replaced.
+STAMP = ".site-builder"
+STAMP_TEXT = "Written by site-builder: each build replaces this whole folder.\n"
+
+
+def check_replaceable(output_dir: Path) -> None:
+    """Refuse an output that is a file, or a folder with files in it that no build of ours wrote (--out . would be the project)."""
+    if not output_dir.exists():
+        return
+    if not output_dir.is_dir():
+        raise ConfigError("the output is a file, and a build replaces its output whole", output_dir, hint="choose a folder with --out")
+    if not (output_dir / STAMP).is_file() and any(output_dir.iterdir()):
+        raise ConfigError(
+            f"the output folder holds files no build wrote (there is no {STAMP} in it), and a build replaces its output whole",
+            output_dir,
+            hint="choose another folder with --out, or empty this one first",
+        )
 
 
 def source_date_epoch() -> int | None:

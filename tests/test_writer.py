@@ -14,7 +14,7 @@ import pytest
 
 from site_builder.build import BuildResult
 from site_builder.cli import main
-from site_builder.writer import DirectoryWriter
+from site_builder.writer import STAMP, STAMP_TEXT, DirectoryWriter
 
 ROOT = Path(__file__).resolve().parent.parent
 # Two time zones 26 hours apart: on any day, a date read from the local clock differs between them.
@@ -48,6 +48,7 @@ def old_site(parent: Path) -> Path:
     (folder / "index.html").write_text("<!DOCTYPE html><title>The previous site</title>", encoding="utf-8")
     (folder / "assets" / "style.css").write_text("body { color: black; }", encoding="utf-8")
     (folder / "marker.txt").write_text("left by the previous build", encoding="utf-8")
+    (folder / STAMP).write_text(STAMP_TEXT, encoding="utf-8")
     for path in [*folder.rglob("*"), folder]:
         os.utime(path, (1_600_000_000, 1_600_000_000))
     return folder
@@ -139,5 +140,26 @@ def test_a_build_killed_at_any_moment_leaves_the_old_site_or_the_whole_new_one(t
     if tree_digest(folder) == before:
         return
     # The kill came after the swap: then the output is the whole new site, never a mix of old and new.
-    new_site = {name: hashlib.sha256(data).hexdigest() for name, data in built.files.items()}
+    new_site = {name: hashlib.sha256(data).hexdigest() for name, data in {**built.files, STAMP: STAMP_TEXT.encode()}.items()}
     assert file_digests(folder) == new_site, "the output is neither the previous site nor the whole new one"
+
+
+@pytest.mark.parametrize("kind", ["file", "folder of someone else's files"])
+def test_an_output_that_is_not_a_site_of_ours_is_refused_and_left_alone(tmp_path: Path, kind: str) -> None:
+    target = tmp_path / "out"
+    if kind == "file":
+        target.write_text("notes", encoding="utf-8")
+    else:
+        (target / "content").mkdir(parents=True)
+        (target / "content" / "index.md").write_text("the project's prose", encoding="utf-8")
+    before = tree_digest(tmp_path)
+    assert main(["build", "--root", str(ROOT), "--out", str(target), "-q"]) == 1
+    assert tree_digest(tmp_path) == before
+
+
+def test_an_empty_folder_or_a_site_of_ours_is_replaced(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    target.mkdir()
+    assert main(["build", "--root", str(ROOT), "--out", str(target), "-q"]) == 0
+    assert (target / STAMP).read_text(encoding="utf-8") == STAMP_TEXT and (target / "index.html").is_file()
+    assert main(["build", "--root", str(ROOT), "--out", str(target), "-q"]) == 0
