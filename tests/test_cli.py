@@ -64,3 +64,16 @@ def test_check_reports_a_broken_link_with_file_and_line(project_copy: Path) -> N
     assert result.returncode == 1
     assert "_site/methodology/index.html, line 21" in result.stderr
     assert "nowhere/index.html" in result.stderr
+
+
+def test_a_render_cache_that_cannot_be_a_folder_is_named_in_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    not_a_folder = tmp_path / "cache"
+    not_a_folder.write_text("a file", encoding="utf-8")
+    monkeypatch.setenv("SITE_BUILDER_CACHE", str(not_a_folder))
+    root = Path(__file__).resolve().parent.parent
+    assert main(["build", "--root", str(root), "--out", str(tmp_path / "site"), "-q"]) == 1
+    error = capsys.readouterr().err
+    assert str(not_a_folder) in error and "render cache" in error and "Traceback" not in error
+    assert not (tmp_path / "site").exists()
