@@ -289,27 +289,25 @@ def _content_pages(prepared: list[PreparedPage], content: ContentRenderer, figur
     return pages
 
 
+def _service_page(code: str, title: str, description: str) -> Page:
+    return Page(service_output(code), title, description, "service.html", charts=(service_chart_id("service", code),), service_code=code)
+
+
 def _service_pages(figures: Figures) -> list[Page]:
     pages = [
-        Page(
-            service_output(s.code),
+        _service_page(
+            s.code,
             f"{s.name}: calls answered for London",
             f"How many of London Ambulance Service's 999 calls {s.name} answered in winter 2020–21, compared with the other services.",
-            "service.html",
-            charts=(service_chart_id("service", s.code),),
-            service_code=s.code,
         )
         for s in figures.services
     ]
     recipient = figures.recipient
     pages.append(
-        Page(
-            service_output(recipient.code),
+        _service_page(
+            recipient.code,
             f"{recipient.name}: the help it received",
             f"Which services answered {recipient.name}'s 999 calls in winter 2020–21, and the police officers who drove its ambulances.",
-            "service.html",
-            charts=(service_chart_id("service", recipient.code),),
-            service_code=recipient.code,
         )
     )
     pages.append(
