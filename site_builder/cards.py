@@ -1,11 +1,7 @@
-"""Social cards: a 1200x630 PNG for the home page and each service page, drawn with vl-convert."""
+"""Social cards: a 1200x630 PNG for the home page and each service page, drawn with vl-convert and libvips."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import tempfile
 import textwrap
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -14,11 +10,11 @@ from typing import Any
 
 from . import workers
 from .charts import COLOURS, FONT
+from .renderer import ChartCache
 from .workers import collect
 
 CARD_WIDTH, CARD_HEIGHT = 1200, 630
 CARD_FOLDER = "cards"
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 @dataclass(frozen=True)
@@ -85,58 +81,25 @@ class CardJob:
     """Cards on their way to being drawn: queued in the render processes when added, unless the cache has them."""
 
     def __init__(self, cache_dir: Path | None) -> None:
-        self.cache_dir = cache_dir
+        self.cache = ChartCache(cache_dir)
         self.files: dict[str, bytes] = {}
-        self.pending: list[tuple[Card, Path | None, Future[Any]]] = []
+        self.pending: list[tuple[Card, str, Future[Any]]] = []
 
     def add(self, card: Card) -> None:
         """Take a card's PNG from the cache, or queue its drawing."""
         spec = card_spec(card)
-        key = hashlib.sha256((json.dumps(spec, sort_keys=True) + workers.library_versions()).encode()).hexdigest()
-        cached = self.cache_dir / f"card-{key}.png" if self.cache_dir else None
-        png = _read_checked(cached) if cached is not None else None
+        key = self.cache.key(spec)
+        png = self.cache.get_card(key)
         if png is None:
-            self.pending.append((card, cached, workers.submit(workers.render_png, spec, 1)))
+            self.pending.append((card, key, workers.submit(workers.render_png, spec, 1)))
         else:
             self.files[card.output] = png
 
     def collect(self) -> dict[str, bytes]:
         """Wait for the queued drawings, cache them, and return every card's PNG by output path."""
-        for card, cached, future in self.pending:
+        for card, key, future in self.pending:
             png = collect(future, f"social card '{card.slug}' could not be drawn", "site_builder/cards.py")
-            if cached is not None:
-                _write_checked(cached, png)
+            self.cache.put_card(key, png)
             self.files[card.output] = png
         self.pending = []
         return self.files
-
-
-def render_cards(cards: list[Card], cache_dir: Path | None) -> dict[str, bytes]:
-    """Return each card's PNG by output path, reusing renders cached by spec hash; the rest draw in worker processes."""
-    job = CardJob(cache_dir)
-    for card in cards:
-        job.add(card)
-    files = job.collect()
-    return {card.output: files[card.output] for card in cards}
-
-
-def _read_checked(path: Path) -> bytes | None:
-    """Return a cached PNG if it is whole (its digest matches), else None."""
-    try:
-        png = path.read_bytes()
-        digest = path.with_suffix(".sha256").read_text(encoding="ascii").strip()
-    except (OSError, ValueError):
-        return None
-    if not png.startswith(PNG_SIGNATURE) or hashlib.sha256(png).hexdigest() != digest:
-        return None
-    return png
-
-
-def _write_checked(path: Path, png: bytes) -> None:
-    """Store a PNG and then its digest, each written whole and renamed into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for target, data in ((path, png), (path.with_suffix(".sha256"), hashlib.sha256(png).hexdigest().encode())):
-        handle, temporary = tempfile.mkstemp(dir=path.parent)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, target)

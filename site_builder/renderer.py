@@ -38,9 +38,12 @@ def renderer_version() -> str:
     return f"{workers.library_versions()} scale {PNG_SCALE}"
 
 
-# A chart's renderings and a second drawing's, in the order an entry holds them.
-CHART_PARTS = ("svg", "png", "vega", "bare")
-DRAWING_PARTS = ("svg", "vega")
+# What each kind of entry holds, in order, and how its first part begins.
+ENTRIES = {
+    ".chart": (("svg", "png", "vega", "bare"), b"<svg"),  # a chart's renderings
+    ".drawing": (("svg", "vega"), b"<svg"),  # a chart's second drawing
+    ".card": (("png",), PNG_SIGNATURE),  # a social card
+}
 
 
 class ChartCache:
@@ -66,7 +69,7 @@ class ChartCache:
 
     def get(self, key: str) -> tuple[str, bytes, str, str] | None:
         """Return a cached (svg, png, vega JSON, untitled svg), or None if absent or damaged."""
-        parts = self._read(key, ".chart", CHART_PARTS)
+        parts = self._read(key, ".chart")
         if parts is None or not parts[1].startswith(PNG_SIGNATURE):
             return None
         svg, png, vega, bare = parts
@@ -78,16 +81,26 @@ class ChartCache:
 
     def get_drawing(self, key: str) -> tuple[str, str] | None:
         """Return a cached second drawing (untitled SVG and compiled Vega JSON), or None if absent or damaged."""
-        parts = self._read(key, ".drawing", DRAWING_PARTS)
+        parts = self._read(key, ".drawing")
         return None if parts is None else (parts[0].decode(), parts[1].decode())
 
     def put_drawing(self, key: str, svg: str, vega_json: str) -> None:
         """Store a second drawing."""
         self._write(key, ".drawing", (svg.encode(), vega_json.encode()))
 
-    def _read(self, key: str, suffix: str, names: tuple[str, ...]) -> list[bytes] | None:
+    def get_card(self, key: str) -> bytes | None:
+        """Return a cached social card's PNG, or None if absent or damaged."""
+        parts = self._read(key, ".card")
+        return None if parts is None else parts[0]
+
+    def put_card(self, key: str, png: bytes) -> None:
+        """Store a social card's PNG."""
+        self._write(key, ".card", (png,))
+
+    def _read(self, key: str, suffix: str) -> list[bytes] | None:
         if self.folder is None:
             return None
+        names, signature = ENTRIES[suffix]
         try:
             with (self.folder / key[:2] / (key + suffix)).open("rb") as stream:
                 header = json.loads(stream.readline())
@@ -102,14 +115,12 @@ class ChartCache:
         for length in lengths:
             parts.append(data[start : start + length])
             start += length
-        if not parts[0].startswith(b"<svg"):
-            return None
-        return parts
+        return parts if parts[0].startswith(signature) else None
 
     def _write(self, key: str, suffix: str, parts: tuple[bytes, ...]) -> None:
         if self.folder is None:
             return
-        names = CHART_PARTS if suffix == ".chart" else DRAWING_PARTS
+        names, _ = ENTRIES[suffix]
         data = b"".join(parts)
         header = {"lengths": {name: len(part) for name, part in zip(names, parts, strict=True)}, "sha256": hashlib.sha256(data).hexdigest()}
         folder = self.folder / key[:2]

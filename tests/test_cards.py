@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import vl_convert as vlc
 
 from site_builder.build import BuildResult
-from site_builder.cards import CARD_HEIGHT, CARD_WIDTH, Card, card_spec
+from site_builder.cards import CARD_HEIGHT, CARD_WIDTH, Card, CardJob, card_spec
 from site_builder.embed import png_size
 
 LONG_LABEL = "999 calls to London answered by other UK ambulance services, every one of them counted"
@@ -37,3 +38,18 @@ def test_the_number_is_bold_and_every_line_uses_the_page_font() -> None:
     assert number is not None and 'font-weight="700"' in number.group(0)
     families = set(re.findall(r'font-family="([^"]*)"', svg))
     assert len(families) == 1 and "Liberation Sans" in families.pop()
+
+
+def test_a_card_comes_from_the_cache_the_second_time_and_a_damaged_one_is_drawn_again(tmp_path: Path) -> None:
+    card = Card("test", "Kicker", "12,823", "label", "Footer")
+    first = CardJob(tmp_path)
+    first.add(card)
+    drawn = first.collect()[card.output]
+    second = CardJob(tmp_path)
+    second.add(card)
+    assert not second.pending and second.collect()[card.output] == drawn
+    (entry,) = tmp_path.rglob("*.card")
+    entry.write_bytes(entry.read_bytes()[:-10])
+    third = CardJob(tmp_path)
+    third.add(card)
+    assert third.pending and third.collect()[card.output] == drawn
