@@ -328,12 +328,13 @@ def _cold_costs() -> dict[str, float]:
 
     from site_builder import workers
     from site_builder.build import _cards
+    from site_builder.cache import PNG_SCALE
     from site_builder.cards import card_spec
     from site_builder.charts import build_charts
     from site_builder.data import load_dataset
     from site_builder.figures import compute_figures
     from site_builder.render import SiteInfo
-    from site_builder.renderer import PNG_SCALE, untitled
+    from site_builder.renderer import untitled
     from site_builder.runtime import SNIPPET
 
     costs: dict[str, float] = {"python start-up and imports (the builder's, and this benchmark's)": time.process_time()}

@@ -13,6 +13,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from . import __version__, workers
+from .cache import ChartCache
 from .cards import CARD_HEIGHT, CARD_WIDTH, Card, CardJob
 from .charts import MOST_BARS, NEAREST, chart_ids, iter_charts, service_chart_id
 from .claims import Claim, ClaimResult, check_claims
@@ -25,7 +26,7 @@ from .figures import Figures, ServiceFigures, compute_figures
 from .markup import FigureNamespace
 from .model import Dataset
 from .render import NavLink, Page, PageContext, PageRenderer, SiteInfo, Social, root_for, service_output
-from .renderer import ChartCache, RenderedChart, RenderJob
+from .renderer import RenderedChart, RenderJob
 from .runtime import start_bundle, vega_runtime
 from .writer import SiteFiles, Writer
 

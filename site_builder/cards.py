@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from . import workers
+from .cache import ChartCache
 from .charts import COLOURS, FONT
-from .renderer import ChartCache
 from .workers import collect
 
 CARD_WIDTH, CARD_HEIGHT = 1200, 630

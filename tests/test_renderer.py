@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 import vl_convert as vlc
 
-from site_builder import workers
+from site_builder import runtime, workers
 from site_builder.build import BuildResult
+from site_builder.cache import PNG_SCALE, ChartCache
 from site_builder.charts import Chart
 from site_builder.embed import png_size
 from site_builder.errors import ChartError
-from site_builder.renderer import PNG_SCALE, ChartCache, render_chart, untitled
+from site_builder.renderer import render_chart, untitled
 
 
 @pytest.fixture(scope="module")
@@ -114,3 +115,11 @@ def test_a_chart_draws_the_same_svg_whatever_was_drawn_before(built: BuildResult
     workers.draw_svg(json.loads(built.rendered["calls-by-service"].vega_json))
     assert workers.draw_svg(vega) == first
     assert 'id="clip1"' in first and "url(#clip1)" in first
+
+
+def test_a_damaged_cached_runtime_is_bundled_again(tmp_path: Path) -> None:
+    script = runtime.vega_runtime(tmp_path)
+    (entry,) = tmp_path.rglob("*.js")
+    entry.write_bytes(half_written(entry.read_bytes()))
+    assert runtime.vega_runtime(tmp_path) == script
+    assert entry.read_bytes().endswith(script), "the entry was repaired"
