@@ -15,7 +15,7 @@ from markupsafe import Markup
 from . import __version__, workers
 from .cache import ChartCache
 from .cards import CARD_HEIGHT, CARD_WIDTH, Card, CardJob
-from .charts import MOST_BARS, NEAREST, chart_ids, iter_charts, service_chart_id
+from .charts import MOST_BARS, chart_ids, iter_charts, nearest, service_chart_id
 from .claims import Claim, ClaimResult, check_claims
 from .config import Config
 from .content import ContentRenderer, PageSource, PreparedPage, check_templates, read_pages
@@ -381,8 +381,7 @@ def _listed_services(page: Page, figures: Figures) -> tuple[ServiceFigures, ...]
     if page.service_code is None or len(services) <= MOST_BARS:
         return services
     index = figures.rank_index(page.service_code) if page.service_code != figures.recipient.code else 0
-    start = min(max(0, index - NEAREST // 2), max(0, len(services) - NEAREST))
-    return services[start : start + NEAREST]
+    return services[nearest(index, len(services))]
 
 
 def _cards(figures: Figures, site: SiteInfo) -> dict[str, Card]:

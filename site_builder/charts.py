@@ -1021,11 +1021,15 @@ def _copy_json(value: Any) -> Any:
     return value
 
 
+def nearest(index: int, count: int) -> slice:
+    """Return the NEAREST places in a ranking of `count` around place `index` (fewer only when the ranking is shorter)."""
+    start = min(max(0, index - NEAREST // 2), max(0, count - NEAREST))
+    return slice(start, start + NEAREST)
+
+
 def _ranked_near(frame: pd.DataFrame, code: str) -> pd.DataFrame:
     """Return the NEAREST rows ranked around the service `code` (the frame is in rank order)."""
-    index = int(frame.index[frame["code"] == code][0])
-    start = min(max(0, index - NEAREST // 2), max(0, len(frame) - NEAREST))
-    return frame.iloc[start : start + NEAREST]
+    return frame.iloc[nearest(int(frame.index[frame["code"] == code][0]), len(frame))]
 
 
 _ID_ATTRIBUTE = re.compile(r'\bid="([^"]+)"')
