@@ -146,15 +146,21 @@ def _export(args: argparse.Namespace, root: Path) -> int:
     from .export import export_single_file
     from .writer import MemoryWriter
 
+    target = Path(args.single_file)
+    if target.is_dir():
+        raise ConfigError("the export is one file, and this is a folder", target, hint="name a file, e.g. --single-file story.html")
     config = load_config(root)
     writer = MemoryWriter()
     build(config, writer, cache_dir=cache_folder(root))
     html = export_single_file(writer.files)
-    target = Path(args.single_file)
-    target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.partial")
-    temporary.write_text(html, encoding="utf-8")
-    temporary.replace(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(html, encoding="utf-8")
+        temporary.replace(target)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise ConfigError(f"the export could not be written: {error.strerror or error}", target) from None
     if not args.quiet:
         print(f"Wrote {target} ({len(html.encode('utf-8')) / 1024:.0f} KB), one file with everything inlined.")
     return 0

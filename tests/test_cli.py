@@ -77,3 +77,11 @@ def test_a_render_cache_that_cannot_be_a_folder_is_named_in_a_message(
     error = capsys.readouterr().err
     assert str(not_a_folder) in error and "render cache" in error and "Traceback" not in error
     assert not (tmp_path / "site").exists()
+
+
+def test_an_export_onto_a_folder_is_refused_with_a_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = Path(__file__).resolve().parent.parent
+    assert main(["export", "--root", str(root), "--single-file", str(tmp_path), "-q"]) == 1
+    error = capsys.readouterr().err
+    assert str(tmp_path) in error and "folder" in error and "Traceback" not in error
+    assert list(tmp_path.parent.glob(".*.partial")) == []
