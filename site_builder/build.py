@@ -6,7 +6,7 @@ import functools
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,29 +138,29 @@ class Builder:
         prepared = [self._prepare(content, source, fingerprint) for source in sources]
         claims = check_claims([c for p in prepared for c in p.claims], figures, set(dataset.sources))
         lap("content")
-        if rendering is not None:  # the charts have been drawing meanwhile: wait for the rest
-            rendered = rendering.collect()
-            stage = DataStage(fingerprint, dataset, figures, rendered, {**_chart_files(rendered), **_data_files(dataset)})
-            lap("render", f" ({cache.misses} drawn, {cache.hits} from cache)")
-        rendered = stage.rendered
         _report_claims(claims, self.progress)
+        # The charts have been drawing meanwhile; each page waits only for its own charts, in the order they were queued.
+        rendered: Mapping[str, RenderedChart] = stage.rendered if rendering is None else rendering
         sharing = Sharing(renderer, rendered, config.base_url)
         pages = _content_pages(prepared, content, figures, sharing) + _service_pages(figures)
         _check_unique_outputs(pages)
         outputs = {page.output for page in pages}
         cards = {output: card for output, card in all_cards.items() if output in outputs}
         files = _render_pages(pages, site, figures, dataset, sharing, claims, cards)
-        files.update({card.output: png for card, png in drawing_cards().items() if card in cards.values()})
         files.update(_embed_files(pages, site, sharing, cards))
+        if rendering is not None:
+            every = rendering.collect()
+            stage = DataStage(fingerprint, dataset, figures, every, {**_chart_files(every), **_data_files(dataset)})
+        files.update({card.output: png for card, png in drawing_cards().items() if card in cards.values()})
         files.update(stage.files)
         files.update(_asset_files(config.templates_dir / ASSETS))
         self.runtime = self.runtime or vega_runtime(self.cache_dir)  # generated from the installed package, never committed
         files[RUNTIME] = self.runtime
-        lap("pages")
+        lap("pages", "" if rendering is None else f" (rendered alongside; charts: {cache.misses} drawn, {cache.hits} from cache)")
         writer.write_site(files)
         lap("write")
         self.data_stage = stage  # only a build that succeeded is kept for reuse
-        return BuildResult(files, pages, figures, timings, cache.hits, cache.misses, rendered, reused)
+        return BuildResult(files, pages, figures, timings, cache.hits, cache.misses, stage.rendered, reused)
 
     def _prepare(self, content: ContentRenderer, source: PageSource, fingerprint: str) -> PreparedPage:
         """Return a page parsed and checked, reusing the last parse of the same text against the same data and pages."""
@@ -237,7 +237,7 @@ def _claim_link(claim: Claim, root: str) -> Markup:
 class Sharing:
     """Draw chart blocks with their share panel, and the embed pages and snippets behind it."""
 
-    def __init__(self, renderer: PageRenderer, rendered: dict[str, RenderedChart], base_url: str) -> None:
+    def __init__(self, renderer: PageRenderer, rendered: Mapping[str, RenderedChart], base_url: str) -> None:
         self.renderer = renderer
         self.rendered = rendered
         self.base_url = base_url

@@ -287,6 +287,24 @@ def _calls_frame(figures: Figures) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _most(frame: pd.DataFrame, ranked_by: str) -> tuple[pd.DataFrame, str]:
+    """Return the first MOST_BARS rows of a ranked frame and the words that say so, or the whole frame and no words.
+
+    A chart of every service stays readable up to MOST_BARS bars; past that it would be thousands of pixels tall (and
+    its PNG tens of megapixels), so it shows the top of the ranking and says how many it leaves out.
+    """
+    if len(frame) <= MOST_BARS:
+        return frame, ""
+    return frame.head(MOST_BARS), f"the {format_number(MOST_BARS)} {ranked_by}, of {format_number(len(frame))}"
+
+
+def _showing(subtitle: str, description: str, shown: str) -> tuple[str, str]:
+    """Add the words of `_most` to a chart's subtitle and description (none when it shows every row)."""
+    if not shown:
+        return subtitle, description
+    return f"{subtitle}; showing {shown}", f"{description} The chart shows {shown}; the table below it has every one."
+
+
 def _period(figures: Figures) -> str:
     return f"from {figures['date_period_start'].text}"
 
@@ -306,13 +324,16 @@ def _room_domain(values: pd.Series, width: int) -> list[float]:
     return [0, float(values.max()) * (1.22 if width <= NARROW else 1.1)]
 
 
+BARS_VIEW = "bars"  # the name of a chart's bars, the view its hover selection lives in
+
+
 def _hover_rows(bars: alt.Chart) -> alt.Chart:
     """Dim the other rows while the pointer rests on one (live drawings only: the static SVG shows every row in full)."""
     hover = alt.selection_point(name="hover", on="pointerover", clear="pointerout", fields=["service"], empty=True)
-    # The channel object Altair would infer from alt.condition(hover, alt.value(1.0), alt.value(0.5)), made directly. It is
-    # part of the hash Altair names the bars' view by, so it must stay the very object Altair would infer.
+    # The channel object Altair would infer from alt.condition(hover, alt.value(1.0), alt.value(0.5)), made directly.
     dimmed = alt.OpacityValue(condition=alt.ConditionalParameterValueDefnumberExprRef(param=alt.ParameterName(hover.name), empty=True, value=1.0), value=0.5)
-    return bars.add_params(hover).encode(opacity=dimmed)
+    # The view the selection lives in is named, so Altair need not name it by a hash of the view (data included).
+    return bars.add_params(hover).encode(opacity=dimmed).properties(name=BARS_VIEW)
 
 
 def _end_labels(data: pd.DataFrame, y: alt.Y, field_name: str, value_format: str = ",.0f") -> alt.Chart:
@@ -327,7 +348,8 @@ def _end_labels(data: pd.DataFrame, y: alt.Y, field_name: str, value_format: str
 @chart("calls-by-service")
 def calls_by_service(figures: Figures, dataset: Dataset) -> Chart:
     """Calls answered for London by each service, split into category 1 and other calls."""
-    frame = _calls_frame(figures)
+    every = _calls_frame(figures)
+    frame, shown = _most(every, "that answered the most")
     order = list(frame["service"])
     long = frame.melt(id_vars=["service", "calls"], value_vars=["category_1", "other"], var_name="kind", value_name="count")
     long["kind"] = long["kind"].map({"category_1": "Category 1", "other": "Other calls"})
@@ -355,15 +377,16 @@ def calls_by_service(figures: Figures, dataset: Dataset) -> Chart:
         f"with {figures['second_service_calls'].digits}. {figures['services_answering_none_names'].text} answered none. "
         f"{figures['category_1_total'].digits} of the calls ({figures['category_1_share'].text}) were category 1."
     )
+    subtitle, description = _showing(f"999 calls answered for London Ambulance Service {_period(figures)}, by service", description, shown)
     return make_chart(
         "calls-by-service",
         draw(WIDE),
         narrow=draw(NARROW),
         title=f"{top} answered the most of London's calls",
-        subtitle=f"999 calls answered for London Ambulance Service {_period(figures)}, by service",
+        subtitle=subtitle,
         description=description,
         source=source_line(dataset, "hsj"),
-        table=frame,
+        table=every,
         labels={"service": "Service", "category_1": "Category 1 calls", "other": "Other calls", "calls": "All calls answered"},
     )
 
@@ -380,7 +403,8 @@ def category_1_share(figures: Figures, dataset: Dataset) -> Chart:
     ).sort_values(["share", "service"], ascending=[False, True], kind="stable")
     overall = float(figures["category_1_share"].value) * 100  # type: ignore[arg-type]
     frame["above"] = ["above" if share > overall else "below" for share in frame["share"]]
-    order = list(frame["service"])
+    plotted, shown = _most(frame, "highest shares")
+    order = list(plotted["service"])
     overall_row = pd.DataFrame(
         [{"service": "All services", "category_1": figures["category_1_total"].value, "calls": figures["calls_answered_total"].value, "share": overall}]
     )
@@ -390,11 +414,11 @@ def category_1_share(figures: Figures, dataset: Dataset) -> Chart:
     def draw(width: int) -> alt.TopLevelMixin:
         y = alt.Y("service:N", sort=order, title=None)
         bars = (
-            alt.Chart(frame)
+            alt.Chart(plotted)
             .mark_bar()
             .encode(
                 y=y,
-                x=alt.X("share:Q", axis=_axis(width, "Category 1 share of calls answered (%)", ".0f"), scale=_room(frame["share"], width)),
+                x=alt.X("share:Q", axis=_axis(width, "Category 1 share of calls answered (%)", ".0f"), scale=_room(plotted["share"], width)),
                 color=alt.Color("above:N", scale=alt.Scale(domain=["above", "below"], range=[COLOURS["category_1"], COLOURS["muted"]]), legend=None),
                 tooltip=[
                     alt.Tooltip("service:N", title="Service"),
@@ -410,7 +434,7 @@ def category_1_share(figures: Figures, dataset: Dataset) -> Chart:
             .mark_text(align="left", baseline="bottom", dx=4, dy=-2, fontWeight=700)
             .encode(x=alt.X("share:Q"), y=alt.YValue(0), text=alt.Text("label:N"))
         )
-        return alt.layer(_hover_rows(bars), _end_labels(frame, y, "share", ".1f"), rule, rule_label).properties(width=width, height=alt.Step(24))
+        return alt.layer(_hover_rows(bars), _end_labels(plotted, y, "share", ".1f"), rule, rule_label).properties(width=width, height=alt.Step(24))
 
     description = (
         f"Bar chart of the share of category 1 calls among the calls each of {len(answered)} services answered for London. "
@@ -419,12 +443,15 @@ def category_1_share(figures: Figures, dataset: Dataset) -> Chart:
         f"{sum(v == 'above' for v in frame['above'])} services were above that share. "
         f"{figures['services_answering_none_names'].text} answered no calls and so have no share."
     )
+    subtitle, description = _showing(
+        f"Category 1 (immediately life-threatening) calls as a share of each service's calls answered for LAS {_period(figures)}", description, shown
+    )
     return make_chart(
         "category-1-share",
         draw(WIDE),
         narrow=draw(NARROW),
         title=f"{leader.short_name}'s calls were the most often life-threatening",
-        subtitle=f"Category 1 (immediately life-threatening) calls as a share of each service's calls answered for LAS {_period(figures)}",
+        subtitle=subtitle,
         description=description,
         source=source_line(dataset, "hsj"),
         table=pd.concat([frame, overall_row], ignore_index=True),
@@ -589,8 +616,10 @@ def calls_per_100k(figures: Figures, dataset: Dataset) -> Chart:
     frame = frame.sort_values(["rate_sort", "calls"], ascending=[False, False], kind="stable").drop(columns="rate_sort")
     frame["population"] = frame["population"].astype("Int64")
     frame["label"] = [f"{format_number(r, 1)}" if not missing else "no data" for r, missing in zip(frame["rate"], frame["no_data"], strict=True)]
-    order = list(frame["service"])
-    rated = frame[~frame["no_data"]]
+    plotted, shown = _most(frame, "highest rates")
+    order = list(plotted["service"])
+    rated = plotted[~plotted["no_data"]]
+    gaps_shown = plotted[plotted["no_data"]]
     missing = frame[frame["no_data"]]
 
     def draw(width: int) -> alt.TopLevelMixin:
@@ -609,7 +638,7 @@ def calls_per_100k(figures: Figures, dataset: Dataset) -> Chart:
             )
         )
         gaps = (
-            alt.Chart(missing)
+            alt.Chart(gaps_shown)
             .mark_text(align="left", baseline="middle", fontStyle="italic", color=MUTED_TEXT, dx=4)
             .encode(y=y, x=alt.XValue(0), text=alt.Text("label:N"))
         )
@@ -621,13 +650,18 @@ def calls_per_100k(figures: Figures, dataset: Dataset) -> Chart:
         f"The other {figures['services_without_population'].digits} services ({_join(list(missing['service']))}) have no sourced population "
         "and are shown as no data, not estimated."
     )
+    subtitle, description = _showing(
+        f"Calls answered for LAS {_period(figures)} per 100,000 residents of the helping service's area; no data where no population matches it",
+        description,
+        shown,
+    )
     leader = next(s for s in figures.services if s.name == figures["highest_rate_name"].value)
     return make_chart(
         "calls-per-100k",
         draw(WIDE),
         narrow=draw(NARROW),
         title=f"For its size, {leader.short_name} gave the most help",
-        subtitle=f"Calls answered for LAS {_period(figures)} per 100,000 residents of the helping service's area; no data where no population matches it",
+        subtitle=subtitle,
         description=description,
         source=source_line(dataset, "hsj", "ons_mye2019"),
         table=frame,
@@ -650,13 +684,14 @@ def concentration(figures: Figures, dataset: Dataset) -> Chart:
         group = "Half" if rank <= half else "Three quarters" if rank <= three_quarters else "The rest"
         rows.append({"rank": rank, "service": service.short_name, "calls": service.calls_answered.value, "cumulative": running / total * 100, "group": group})
     frame = pd.DataFrame(rows)
-    order = list(frame["service"])
+    plotted, shown = _most(frame, "that answered the most")
+    order = list(plotted["service"])
     marks = pd.DataFrame([{"share": 50, "label": "50%"}, {"share": 75, "label": "75%"}])
 
     def draw(width: int) -> alt.TopLevelMixin:
         y = alt.Y("service:N", sort=order, title=None)
         bars = (
-            alt.Chart(frame)
+            alt.Chart(plotted)
             .mark_bar()
             .encode(
                 y=y,
@@ -685,19 +720,20 @@ def concentration(figures: Figures, dataset: Dataset) -> Chart:
             .mark_text(align="center", baseline="bottom", dy=-2, fontWeight=700)
             .encode(x=alt.X("share:Q"), y=alt.YValue(0), text=alt.Text("label:N"))
         )
-        return alt.layer(_hover_rows(bars), _end_labels(frame, y, "cumulative", ".0f"), rules, rule_labels).properties(width=width, height=alt.Step(22))
+        return alt.layer(_hover_rows(bars), _end_labels(plotted, y, "cumulative", ".0f"), rules, rule_labels).properties(width=width, height=alt.Step(22))
 
     description = (
         f"Bar chart of the running share of the {figures['calls_answered_total'].digits} calls answered for London, with services ranked by calls answered. "
-        f"The first {half} services ({_join(order[:half])}) answered half of the calls between them, and the first {three_quarters} answered three quarters. "
+        f"The first {half} services ({_join(list(frame['service'][:half]))}) answered half of the calls between them, and the first {three_quarters} answered three quarters. "
         f"The top three answered {figures['top_three_share'].text}."
     )
+    subtitle, description = _showing("Running share of the calls answered for LAS, adding services from the busiest down", description, shown)
     return make_chart(
         "concentration",
         draw(WIDE),
         narrow=draw(NARROW),
         title=f"{figures['services_for_half'].text.capitalize()} services answered half the calls",
-        subtitle="Running share of the calls answered for LAS, adding services from the busiest down",
+        subtitle=subtitle,
         description=description,
         source=source_line(dataset, "hsj"),
         table=frame,
@@ -960,8 +996,8 @@ class ServiceHighlights:
 
     The charts differ only in their data and words, and Altair takes several times as long to make a pair of specs
     as filling them in does: the first is built by Altair, and each other copies its specs and puts in its own rows,
-    order, bold names, value scale, bar colour, title, and the names Altair would give its dataset and its bars' view
-    (hashes of their content, computed by Altair). tests/test_charts.py checks that the charts come out exactly as
+    order, bold names, value scale, bar colour, title, and the name Altair would give its dataset (a hash of its
+    rows, computed by Altair). tests/test_charts.py checks that the charts come out exactly as
     `service_highlight` makes them, keys' order included; a change to the drawing must keep that test passing.
     """
 
@@ -998,11 +1034,7 @@ class ServiceHighlights:
         data_name = alt.api._dataset_name(values)  # the name Altair gives an inline dataset, from a hash of its values
         spec["data"]["name"] = data_name
         spec["datasets"] = {data_name: _copy_json(values)}
-        # Altair names the view a selection lives in by a hash of the view's mark, encoding and data, and its place in the layer.
-        view_name = f"{_service_bars(view, width)._get_view_hash_name()}_0"
-        spec["params"][0]["views"] = [view_name]
         bars, labels = spec["layer"]
-        bars["name"] = view_name
         bars["encoding"]["color"]["value"] = view.others
         bars["encoding"]["x"]["scale"]["domain"] = _room_domain(view.frame["calls"], width)
         for layer in (bars, labels):

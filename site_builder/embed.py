@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
 
@@ -44,7 +45,7 @@ class Embed:
         return f"{EMBED_FOLDER}/{self.chart_id}/oembed.json"
 
 
-def plan_embeds(rendered: dict[str, RenderedChart], chart_pages: dict[str, str]) -> list[Embed]:
+def plan_embeds(rendered: Mapping[str, RenderedChart], chart_pages: dict[str, str]) -> list[Embed]:
     """Return an embed for every chart a page shows, sized from its rendered SVG."""
     embeds = []
     for chart_id in sorted(chart_pages):

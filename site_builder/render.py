@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,7 @@ class PageContext:
     fig: FigureNamespace
     figures: Figures
     dataset: Dataset
-    charts: dict[str, RenderedChart] = field(repr=False)
+    charts: Mapping[str, RenderedChart] = field(repr=False)
     services: tuple[ServiceFigures, ...] = ()
     service: ServiceFigures | None = None
     claims: tuple[ClaimResult, ...] = ()

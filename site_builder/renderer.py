@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from html import escape
@@ -26,25 +26,31 @@ class RenderedChart:
     narrow_vega_json: str | None = field(default=None, repr=False)
 
 
-class RenderJob:
+class RenderJob(Mapping[str, RenderedChart]):
     """Charts on their way to being rendered: each is queued in the render processes as soon as it is added,
-    unless the cache has it, so a build can go on building specs and pages while the processes draw."""
+    unless the cache has it, so a build can go on building specs and pages while the processes draw.
+
+    The job is also the rendered charts by id: looking one up waits for that chart's renders only, so a page
+    can be made as soon as its own charts are drawn.
+    """
 
     def __init__(self, cache: ChartCache) -> None:
         self.cache = cache
         self.charts: dict[str, Chart] = {}
         self.done: dict[str, tuple[str, bytes, str, str]] = {}
         self.drawings: dict[str, tuple[str, str]] = {}
-        self.pending: list[tuple[Chart, str, str, Future[Any]]] = []
+        self.pending: dict[str, list[tuple[str, str, Future[Any]]]] = {}
+        self.results: dict[str, RenderedChart] = {}
 
     def add(self, chart: Chart) -> None:
         """Take a chart from the cache, or queue its renders (both drawings)."""
         cache = self.cache
         self.charts[chart.id] = chart
+        pending = self.pending.setdefault(chart.id, [])
         key = cache.key(chart.spec)
         cached = cache.get(key)
         if cached is None:
-            self.pending.append((chart, "wide", key, workers.submit(workers.render_spec, chart.spec, PNG_SCALE)))
+            pending.append(("wide", key, workers.submit(workers.render_spec, chart.spec, PNG_SCALE)))
         else:
             cache.hits += 1
             self.done[chart.id] = cached
@@ -53,26 +59,41 @@ class RenderJob:
             narrow_key = cache.key(spec)
             drawing = cache.get_drawing(narrow_key)
             if drawing is None:
-                self.pending.append((chart, "narrow", narrow_key, workers.submit(workers.render_drawing, spec)))
+                pending.append(("narrow", narrow_key, workers.submit(workers.render_drawing, spec)))
             else:
                 cache.hits += 1
                 self.drawings[chart.id] = drawing
 
+    def __getitem__(self, chart_id: str) -> RenderedChart:
+        """Wait for one chart's renders, cache them, and return the chart rendered."""
+        if chart_id not in self.results:
+            chart = self.charts[chart_id]
+            cache = self.cache
+            for variant, key, future in self.pending.pop(chart_id, []):
+                what = f"chart '{chart_id}'" + (" (narrow drawing)" if variant == "narrow" else "")
+                result = workers.collect(future, f"{what} could not be rendered", "site_builder/charts.py")
+                cache.misses += 1
+                if variant == "narrow":
+                    self.drawings[chart_id] = result
+                    cache.put_drawing(key, *result)
+                else:
+                    self.done[chart_id] = result
+                    cache.put(key, *result)
+            self.results[chart_id] = _rendered(chart, *self.done[chart_id], self.drawings.get(chart_id))
+        return self.results[chart_id]
+
+    def __contains__(self, chart_id: object) -> bool:
+        return chart_id in self.charts  # without waiting
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.charts)
+
+    def __len__(self) -> int:
+        return len(self.charts)
+
     def collect(self) -> dict[str, RenderedChart]:
-        """Wait for the queued renders, cache them, and return every chart rendered, in the order added."""
-        cache = self.cache
-        for chart, variant, key, future in self.pending:
-            what = f"chart '{chart.id}'" + (" (narrow drawing)" if variant == "narrow" else "")
-            result = workers.collect(future, f"{what} could not be rendered", "site_builder/charts.py")
-            cache.misses += 1
-            if variant == "narrow":
-                self.drawings[chart.id] = result
-                cache.put_drawing(key, *result)
-            else:
-                self.done[chart.id] = result
-                cache.put(key, *result)
-        self.pending = []
-        return {chart_id: _rendered(chart, *self.done[chart_id], self.drawings.get(chart_id)) for chart_id, chart in self.charts.items()}
+        """Wait for every queued render and return every chart rendered, in the order added."""
+        return {chart_id: self[chart_id] for chart_id in self.charts}
 
 
 def render_charts(charts: Iterable[Chart], cache: ChartCache) -> dict[str, RenderedChart]:

@@ -10,7 +10,9 @@ workers (the benchmark compares the two).
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import functools
 import importlib.metadata
 import json
 import logging
@@ -92,12 +94,19 @@ def collect(future: Future[Any], failure: str, path: str) -> Any:
         raise ChartError(f"{failure}: {str(error).splitlines()[0]}", path) from error
 
 
+AHEAD = 4  # tasks a render process holds at once: it never waits for the build's process to hand it the next
+
+
 class RenderProcesses(Executor):
     """Processes running `python -m site_builder.workers`, fed over pipes.
 
     Unlike multiprocessing's spawn, a worker never imports the caller's __main__, so calling build() from a
     script without an `if __name__ == "__main__"` guard is safe; and a worker exits when its parent does,
     because its input closes.
+
+    Each process has a thread that sends it tasks, up to AHEAD at a time, and one that reads its answers, and
+    its pipes hold several answers: while the build's own thread is busy (it holds Python's lock for
+    milliseconds at a time), a process goes on to its next task instead of waiting to be handed it.
     """
 
     def __init__(self, count: int) -> None:
@@ -111,10 +120,16 @@ class RenderProcesses(Executor):
         self._processes = [
             subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, env=env) for log in self._logs
         ]
-        self._threads = [
-            threading.Thread(target=self._feed, args=(process, log), daemon=True) for process, log in zip(self._processes, self._logs, strict=True)
-        ]
-        for thread in self._threads:
+        self._senders = []
+        self._receivers = []
+        for process, log in zip(self._processes, self._logs, strict=True):
+            assert process.stdin is not None and process.stdout is not None
+            for pipe in (process.stdin, process.stdout):
+                _widen(pipe)
+            channel = _Channel(process, log)
+            self._senders.append(threading.Thread(target=self._send_tasks, args=(channel,), daemon=True))
+            self._receivers.append(threading.Thread(target=self._receive_answers, args=(channel,), daemon=True))
+        for thread in self._senders + self._receivers:
             thread.start()
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
@@ -125,22 +140,56 @@ class RenderProcesses(Executor):
         self._tasks.put((future, fn.__name__, args))
         return future
 
-    def _feed(self, process: subprocess.Popen[bytes], log: IO[bytes]) -> None:
-        assert process.stdin is not None and process.stdout is not None
-        while (task := self._tasks.get()) is not None:
-            future, name, args = task
-            if not future.set_running_or_notify_cancel():
-                continue
-            try:
-                _send(process.stdin, (name, args))
-                succeeded, value = _receive(process.stdout)
-            except (OSError, EOFError, pickle.UnpicklingError):
-                future.set_exception(BrokenProcessPool(_last_line(log)))
+    def _send_tasks(self, channel: _Channel) -> None:
+        stdin = channel.process.stdin
+        assert stdin is not None
+        while True:
+            channel.slots.acquire()  # room in the process (released as each answer arrives) before taking a task
+            if (task := self._tasks.get()) is None:
                 return
+            future, name, args = task
+            if channel.broken is not None:
+                future.set_exception(channel.broken)
+                return
+            if not future.set_running_or_notify_cancel():
+                channel.slots.release()
+                continue
+            channel.in_flight.append(future)
+            try:
+                _send(stdin, (name, args))
+            except OSError:
+                return  # the process died: the receiving thread fails what it holds
+
+    def _receive_answers(self, channel: _Channel) -> None:
+        stdout = channel.process.stdout
+        assert stdout is not None
+        while True:
+            try:
+                succeeded, value = _receive(stdout)
+            except (OSError, EOFError, pickle.UnpicklingError):
+                channel.broken = BrokenProcessPool(_last_line(channel.log))
+                while channel.in_flight:
+                    channel.in_flight.popleft().set_exception(channel.broken)
+                self._fail_queued(channel.broken)  # no build goes on without its charts: nothing waits for a process that may never come
+                channel.slots.release()  # the sending thread may be waiting for room: it finds the process broken
+                return
+            future = channel.in_flight.popleft()
+            channel.slots.release()
             if succeeded:
                 future.set_result(value)
             else:
                 future.set_exception(value)
+
+    def _fail_queued(self, error: BaseException) -> None:
+        stops = 0
+        with contextlib.suppress(queue.Empty):
+            while True:
+                if (task := self._tasks.get_nowait()) is None:
+                    stops += 1
+                elif task[0].set_running_or_notify_cancel():
+                    task[0].set_exception(error)
+        for _ in range(stops):
+            self._tasks.put(None)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         """Stop the processes once the queued work is done (or cancelled)."""
@@ -148,10 +197,10 @@ class RenderProcesses(Executor):
             with contextlib.suppress(queue.Empty):
                 while (task := self._tasks.get_nowait()) is not None:
                     task[0].cancel()
-        for _ in self._threads:
+        for _ in self._senders:
             self._tasks.put(None)
         if wait:
-            for thread in self._threads:
+            for thread in self._senders:
                 thread.join()
         for process in self._processes:
             if process.stdin is not None:
@@ -160,8 +209,29 @@ class RenderProcesses(Executor):
             if wait:
                 process.wait()
         if wait:
+            for thread in self._receivers:
+                thread.join()
             for log in self._logs:
                 log.close()
+
+
+class _Channel:
+    """One render process as its two threads see it: the tasks sent and not yet answered, oldest first."""
+
+    def __init__(self, process: subprocess.Popen[bytes], log: IO[bytes]) -> None:
+        self.process = process
+        self.log = log
+        self.in_flight: collections.deque[Future[Any]] = collections.deque()
+        self.slots = threading.Semaphore(AHEAD)
+        self.broken: BrokenProcessPool | None = None
+
+
+def _widen(pipe: IO[bytes]) -> None:
+    """Let a pipe hold a megabyte (Linux; elsewhere it keeps its size): a process can answer several tasks unread."""
+    with contextlib.suppress(ImportError, AttributeError, OSError):
+        import fcntl
+
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)  # type: ignore[attr-defined]
 
 
 def _last_line(log: IO[bytes]) -> str:
@@ -253,10 +323,12 @@ def rasterise(svg: str, scale: float) -> bytes:
     return bytes(image.flatten(background=[255, 255, 255]).write_to_buffer(".png", keep="none"))
 
 
+@functools.cache
 def library_versions() -> str:
     """Return what identifies the drawings: vl-convert's version (it fixes Vega's), libvips's, and DRAWING_VERSION.
 
-    Read from the installed packages' metadata, so the build's own process never loads either library.
+    Read from the installed packages' metadata, so the build's own process never loads either library; read once
+    per process (parsing the metadata takes milliseconds, and every cache key asks for it).
     """
     version = importlib.metadata.version
     return f"vl-convert {version('vl-convert-python')} pyvips {version('pyvips')} libvips {version('pyvips-binary')} drawing {DRAWING_VERSION}"
