@@ -905,12 +905,13 @@ class ServiceView:
 
 def service_view(figures: Figures, code: str, calls: pd.DataFrame | None = None) -> ServiceView:
     """Return what the chart of the service `code` shows (`calls`: the services' calls frame, if already made)."""
-    frame = (_calls_frame(figures) if calls is None else calls).copy()
-    frame["highlight"] = frame["code"] == code
+    calls = _calls_frame(figures) if calls is None else calls  # in rank order, as figures.services
     is_recipient = code == figures.recipient.code
-    every = len(frame) <= MOST_BARS
-    if not every:  # one bar per service on every service's page would make n charts of n bars: show its neighbours instead
-        frame = _ranked_near(frame, code) if not is_recipient else frame.head(MOST_BARS)
+    every = len(calls) <= MOST_BARS
+    # One bar per service on every service's page would make n charts of n bars: past MOST_BARS, show its neighbours instead.
+    rows = slice(None) if every else slice(0, MOST_BARS) if is_recipient else nearest(figures.rank_index(code), len(calls))
+    frame = calls.iloc[rows].copy()
+    frame["highlight"] = frame["code"] == code
 
     highlighted = [str(name) for name in frame.loc[frame["highlight"], "service"]]
     # The service's own name is bold too, so a service that answered none (no bar to colour) still stands out.
@@ -1005,6 +1006,7 @@ class ServiceHighlights:
         self.figures = figures
         self.dataset = dataset
         self.calls: pd.DataFrame | None = None  # every service's calls, made with the first chart (so its errors name a chart)
+        self.rows: list[dict[str, Any]] | None = None  # the same as Altair puts them in a spec, if a row's values never depend on the others
         self.first: dict[int, dict[str, Any]] = {}  # the first chart's specs, without their rows, by drawing width
 
     def __call__(self, code: str) -> Chart:
@@ -1012,12 +1014,16 @@ class ServiceHighlights:
         if self.calls is None:
             chart = service_highlight(self.figures, self.dataset, code)
             self.calls = _calls_frame(self.figures)
+            if not self.calls.isna().any(axis=None):  # (a gap in a column would turn its numbers into floats, slice by slice)
+                self.rows = _values(self.calls)
             self.first = {width: {**_copy_json(spec), "datasets": {}} for width, spec in ((WIDE, chart.spec), (NARROW, chart.narrow_spec))}  # type: ignore[arg-type]
             return chart
         view = service_view(self.figures, code, self.calls)
-        transform = alt.data_transformers.get()  # how Altair turns a frame into the rows of a spec
-        assert transform is not None, "Altair always has a data transformer enabled"
-        values = transform(view.frame)["values"]
+        if self.rows is None:
+            values = _values(view.frame)
+        else:  # the view's rows are rows of the calls frame, by position
+            rows = self.rows
+            values = [{**rows[index], "highlight": bool(highlight)} for index, highlight in zip(view.frame.index, view.frame["highlight"], strict=True)]
         return Chart(
             service_chart_id("service", code),
             view.title,
@@ -1044,6 +1050,14 @@ class ServiceHighlights:
         return spec
 
 
+def _values(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Return a frame's rows as Altair puts them in a spec."""
+    transform = alt.data_transformers.get()
+    assert transform is not None, "Altair always has a data transformer enabled"
+    values: list[dict[str, Any]] = transform(frame)["values"]
+    return values
+
+
 def _copy_json(value: Any) -> Any:
     """Return a copy of a value made of JSON's types (about three times as fast as copy.deepcopy, which keeps a memo)."""
     if isinstance(value, dict):
@@ -1057,11 +1071,6 @@ def nearest(index: int, count: int) -> slice:
     """Return the NEAREST places in a ranking of `count` around place `index` (fewer only when the ranking is shorter)."""
     start = min(max(0, index - NEAREST // 2), max(0, count - NEAREST))
     return slice(start, start + NEAREST)
-
-
-def _ranked_near(frame: pd.DataFrame, code: str) -> pd.DataFrame:
-    """Return the NEAREST rows ranked around the service `code` (the frame is in rank order)."""
-    return frame.iloc[nearest(int(frame.index[frame["code"] == code][0]), len(frame))]
 
 
 _ID_ATTRIBUTE = re.compile(r'\bid="([^"]+)"')

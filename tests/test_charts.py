@@ -20,7 +20,7 @@ from playwright.sync_api import Browser
 
 from site_builder.build import BuildResult, _cards
 from site_builder.cards import card_spec
-from site_builder.charts import MAP_NO_DATA, MAP_NONE, MOST_BARS, Chart, ServiceHighlights, chart_ids, service_highlight
+from site_builder.charts import CHARTS, MAP_NO_DATA, MAP_NONE, MOST_BARS, Chart, ServiceHighlights, chart_ids, service_highlight
 from site_builder.config import load_config
 from site_builder.data import load_dataset
 from site_builder.figures import Figures, compute_figures
@@ -377,3 +377,29 @@ def test_with_javascript_a_chart_in_view_gets_tooltips_from_a_runtime_loaded_onc
     hosts = {urlparse(url).hostname for url in requests}
     assert hosts == {"127.0.0.1"}, hosts
     context.close()
+
+
+@pytest.mark.parametrize("chart_id", ["calls-by-service", "category-1-share", "calls-per-100k", "concentration"])
+def test_a_chart_of_every_service_shows_the_top_of_the_ranking_past_most_bars(chart_id: str, forty_services: tuple[Figures, Dataset]) -> None:
+    figures, dataset = forty_services
+    chart = CHARTS[chart_id](figures, dataset)
+    ranked = [s for s in figures.services if chart_id != "category-1-share" or s.category_1_share.value is not None]  # a share needs calls
+    services = len(ranked)
+    assert services > MOST_BARS
+    for spec in (chart.spec, chart.narrow_spec):
+        assert spec is not None
+        shown = spec["layer"][0]["encoding"]["y"]["sort"]
+        assert len(shown) == MOST_BARS, "one bar per service, for the first MOST_BARS in its ranking"
+        assert len({row["service"] for rows in spec["datasets"].values() for row in rows if "service" in row} - set(shown)) == 0, "no data drawn off the chart"
+    said = f"showing the {MOST_BARS} "
+    assert said in chart.subtitle and f"of {services}" in chart.subtitle
+    assert said.replace("showing", "shows") in chart.description
+    assert len(chart.table.rows) >= services, "the table under the chart keeps every service"
+
+
+@pytest.mark.parametrize("chart_id", ["calls-by-service", "category-1-share", "calls-per-100k", "concentration"])
+def test_the_real_charts_of_every_service_show_every_service(chart_id: str, built: BuildResult) -> None:
+    chart = built.rendered[chart_id].chart
+    ranked = [s for s in built.figures.services if chart_id != "category-1-share" or s.category_1_share.value is not None]
+    assert len(chart.spec["layer"][0]["encoding"]["y"]["sort"]) == len(ranked) <= MOST_BARS
+    assert "showing" not in chart.subtitle

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from site_builder.build import BuildResult, _listed_services
-from site_builder.charts import MOST_BARS, NEAREST, _ranked_near
+from site_builder.charts import MOST_BARS, NEAREST, nearest
 from site_builder.figures import Figures, ServiceFigures
 from site_builder.render import Page, service_output
 
@@ -18,10 +18,15 @@ def ranked(count: int) -> pd.DataFrame:
     return pd.DataFrame({"code": [f"S{i}" for i in range(count)], "calls": list(range(count, 0, -1))})
 
 
+def ranked_near(frame: pd.DataFrame, code: str) -> pd.DataFrame:
+    """Return the rows a chart or page shows around `code`, found by looking through the ranking."""
+    return frame.iloc[nearest(int(frame.index[frame["code"] == code][0]), len(frame))]
+
+
 @pytest.mark.parametrize("position", [0, 1, 6, 7, 500, 1291, 1298, 1299])
 def test_a_service_is_shown_among_the_services_ranked_nearest_it(position: int) -> None:
     frame = ranked(1300)
-    near = _ranked_near(frame, f"S{position}")
+    near = ranked_near(frame, f"S{position}")
     assert len(near) == NEAREST
     assert f"S{position}" in set(near["code"])
     indexes = list(near.index)
@@ -60,7 +65,7 @@ def test_a_service_page_lists_the_services_its_chart_shows(built: BuildResult) -
     for service in figures.services:
         page = Page(service_output(service.code), "", "", "service.html", service_code=service.code)
         listed = [s.code for s in _listed_services(page, figures)]
-        assert listed == list(_ranked_near(frame, service.code)["code"])
+        assert listed == list(ranked_near(frame, service.code)["code"])
 
 
 def test_listing_every_service_page_does_not_walk_every_service_per_page(built: BuildResult) -> None:
