@@ -151,13 +151,18 @@ class Builder:
         if rendering is not None:
             every = rendering.collect()
             stage = DataStage(fingerprint, dataset, figures, every, {**_chart_files(every), **_data_files(dataset)})
-        files.update({card.output: png for card, png in drawing_cards().items() if card in cards.values()})
         files.update(stage.files)
         files.update(_asset_files(config.templates_dir / ASSETS))
         self.runtime = self.runtime or vega_runtime(self.cache_dir)  # generated from the installed package, never committed
         files[RUNTIME] = self.runtime
-        lap("pages", "" if rendering is None else f" (rendered alongside; charts: {cache.misses} drawn, {cache.hits} from cache)")
-        writer.write_site(files)
+        try:
+            writer.stage(files)  # the social cards are drawn last: write the rest meanwhile
+            files.update({card.output: png for card, png in drawing_cards().items() if card in cards.values()})
+            lap("pages", "" if rendering is None else f" (rendered alongside; charts: {cache.misses} drawn, {cache.hits} from cache)")
+            writer.write_site(files)
+        except BaseException:
+            writer.discard()
+            raise
         lap("write")
         self.data_stage = stage  # only a build that succeeded is kept for reuse
         return BuildResult(files, pages, figures, timings, cache.hits, cache.misses, stage.rendered, reused)

@@ -18,8 +18,14 @@ SiteFiles = dict[str, bytes]
 class Writer(Protocol):
     """Where a built site goes."""
 
+    def stage(self, files: SiteFiles) -> None:
+        """Start writing files that are ready while the build finishes the rest; none shows until write_site."""
+
     def write_site(self, files: SiteFiles) -> None:
-        """Write every file of the site, or nothing."""
+        """Write every file of the site (those staged already are not written again), or nothing."""
+
+    def discard(self) -> None:
+        """Forget what was staged: the build failed."""
 
 
 class MemoryWriter:
@@ -28,9 +34,15 @@ class MemoryWriter:
     def __init__(self) -> None:
         self.files: SiteFiles = {}
 
+    def stage(self, files: SiteFiles) -> None:
+        """Nothing to do ahead: the files are kept when the site is complete."""
+
     def write_site(self, files: SiteFiles) -> None:
         """Keep a copy of the files."""
         self.files = dict(files)
+
+    def discard(self) -> None:
+        """Nothing was kept."""
 
 
 class DirectoryWriter:
@@ -46,28 +58,50 @@ class DirectoryWriter:
         self.output_dir = output_dir
         self.epoch = source_date_epoch()  # read now, so a bad value stops the build before any work
         check_replaceable(output_dir)  # and so a wrong --out stops it before it costs anything
+        self._staging: Path | None = None  # the folder the next site is written into, beside the output
+        self._written: set[str] = set()
+        self._folders: set[Path] = set()
 
-    def write_site(self, files: SiteFiles) -> None:
-        """Write all files to a staging folder, then replace the output folder with it."""
-        parent = self.output_dir.parent
-        parent.mkdir(parents=True, exist_ok=True)
-        _remove_stale_staging(parent, self.output_dir.name)
-        staging = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}.staging-", dir=parent))
+    def stage(self, files: SiteFiles) -> None:
+        """Write files into the staging folder (made on first use) now, so less is left to write at the end."""
+        if self._staging is None:
+            parent = self.output_dir.parent
+            parent.mkdir(parents=True, exist_ok=True)
+            _remove_stale_staging(parent, self.output_dir.name)
+            self._staging = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}.staging-", dir=parent))
+        staging, written, folders = self._staging, self._written, self._folders
         try:
-            folders: set[Path] = set()  # a site has thousands of files in far fewer folders: make each folder once
-            for name in sorted(files):
+            for name in sorted(files.keys() - written):
                 target = staging / safe_relative(name)
-                if target.parent not in folders:
+                if target.parent not in folders:  # a site has thousands of files in far fewer folders: make each folder once
                     target.parent.mkdir(parents=True, exist_ok=True)
                     folders.add(target.parent)
                 target.write_bytes(files[name])
+                written.add(name)
+        except BaseException:
+            self.discard()
+            raise
+
+    def write_site(self, files: SiteFiles) -> None:
+        """Write the files not staged yet, then replace the output folder with the staging folder."""
+        self.stage(files)
+        staging = self._staging
+        assert staging is not None
+        try:
             (staging / STAMP).write_text(STAMP_TEXT, encoding="utf-8")
             staging.chmod(0o755)
             _date_tree(staging, self.epoch)
             self._swap(staging)
         finally:
-            if staging.exists():
-                shutil.rmtree(staging, ignore_errors=True)
+            self.discard()
+
+    def discard(self) -> None:
+        """Remove the staging folder, if any, and forget what it held."""
+        if self._staging is not None and self._staging.exists():
+            shutil.rmtree(self._staging, ignore_errors=True)
+        self._staging = None
+        self._written = set()
+        self._folders = set()
 
     def _swap(self, staging: Path) -> None:
         if self.output_dir.exists() and _exchange(staging, self.output_dir):

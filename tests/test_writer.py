@@ -163,3 +163,28 @@ def test_an_empty_folder_or_a_site_of_ours_is_replaced(tmp_path: Path) -> None:
     assert main(["build", "--root", str(ROOT), "--out", str(target), "-q"]) == 0
     assert (target / STAMP).read_text(encoding="utf-8") == STAMP_TEXT and (target / "index.html").is_file()
     assert main(["build", "--root", str(ROOT), "--out", str(target), "-q"]) == 0
+
+
+def test_files_staged_ahead_show_only_with_the_rest_and_a_failure_after_staging_leaves_the_old_site(tmp_path: Path) -> None:
+    output = tmp_path / "site"
+    DirectoryWriter(output).write_site({"index.html": b"old"})
+    before = tree_digest(output)
+
+    failing = DirectoryWriter(output)
+    failing.stage({"index.html": b"new", "charts/a.svg": b"<svg/>"})
+    assert tree_digest(output) == before, "staged files stay out of sight"
+    assert len(list(tmp_path.glob(".site.staging-*"))) == 1
+    failing.discard()  # what the build does when a later step fails
+    assert tree_digest(output) == before
+    assert list(tmp_path.iterdir()) == [output], "no staging folder is left behind"
+
+    writer = DirectoryWriter(output)
+    writer.stage({"index.html": b"new", "charts/a.svg": b"<svg/>"})
+    writer.write_site({"index.html": b"new", "charts/a.svg": b"<svg/>", "cards/home.png": b"png"})
+    assert {p.relative_to(output).as_posix(): p.read_bytes() for p in output.rglob("*") if p.is_file()} == {
+        "index.html": b"new",
+        "charts/a.svg": b"<svg/>",
+        "cards/home.png": b"png",
+        STAMP: STAMP_TEXT.encode(),
+    }
+    assert list(tmp_path.iterdir()) == [output]
