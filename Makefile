@@ -23,6 +23,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/site-builder runtime  # the browser's Vega runtime, bundled once for every build
 	touch $(STAMP)
 
 site: $(STAMP)  ## set up and build the site into _site/

@@ -95,7 +95,35 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
     serve.add_argument("--host", default="127.0.0.1", choices=LOOPBACK_HOSTS, help="loopback address to listen on (default: 127.0.0.1)")
     serve.set_defaults(handler=_serve)
+
+    runtime = commands.add_parser(
+        "runtime",
+        help="bundle the Vega runtime into this installation (make site does it once)",
+        description="Bundle the browser's Vega runtime from the installed vl-convert and keep it in this "
+        "installation (share/site-builder in the environment, or $SITE_BUILDER_RUNTIME_DIR), where every "
+        "build of every project finds it. It is the same for every site: without it, a build bundles it "
+        "into its render cache the first time.",
+    )
+    runtime.add_argument("--debug", action="store_true", help="show the Python traceback behind an error")
+    runtime.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    runtime.set_defaults(handler=_runtime, root=".")
     return parser
+
+
+def _runtime(args: argparse.Namespace, root: Path) -> int:
+    from . import runtime
+
+    try:
+        folder, bundled = runtime.install()
+    except OSError as error:
+        raise ConfigError(
+            f"the Vega runtime can't be kept here: {error.strerror or error}",
+            runtime.installed_folder(),
+            hint=f"set {runtime.RUNTIME_DIR} to a folder you can write; builds bundle it meanwhile",
+        ) from None
+    if not args.quiet:
+        print(f"Vega runtime {'bundled into' if bundled else 'already in'} {folder}")
+    return 0
 
 
 def cache_folder(root: Path) -> Path:

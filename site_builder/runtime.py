@@ -1,13 +1,18 @@
-"""The browser runtime: Vega alone, bundled from the installed vl-convert and cached by its version.
+"""The browser runtime: Vega alone, bundled from the installed vl-convert and kept by its version.
 
-The specs are compiled to Vega at build, so the reader never needs the Vega-Lite compiler. This module
-imports nothing heavy, so the command line can start the bundling (over a second of work) in a render
-process before the builder's own imports load.
+The specs are compiled to Vega at build, so the reader never needs the Vega-Lite compiler. The bundle is the
+same bytes for every site built with one vl-convert, so it belongs to the installation: `site-builder runtime`
+(run by `make site`'s set-up) keeps it in the environment, and a build finds it there. Where it is missing, a
+build bundles it (over half a second of work) in a render process and keeps it in its render cache.
+
+This module imports nothing heavy, so the command line can start the bundling before the builder's own imports load.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import sys
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
@@ -23,20 +28,44 @@ def _key() -> str:
     return hashlib.sha256((SNIPPET + workers.library_versions()).encode()).hexdigest()
 
 
+RUNTIME_DIR = "SITE_BUILDER_RUNTIME_DIR"  # where the installation keeps its runtime, if not in the environment's share/site-builder
+
+
+def installed_folder() -> Path:
+    """Return the folder where this installation keeps its runtime."""
+    return Path(os.environ.get(RUNTIME_DIR) or Path(sys.prefix) / "share" / "site-builder")
+
+
+def _kept(cache_folder: Path | None) -> bytes | None:
+    """Return the runtime kept by the installation or in the render cache, or None."""
+    return ChartCache(installed_folder()).get_script(_key()) or ChartCache(cache_folder).get_script(_key())
+
+
 def start_bundle(cache_folder: Path | None) -> None:
-    """Start bundling the runtime in a render process, unless it is cached or already under way."""
-    if cache_folder in _started or ChartCache(cache_folder).get_script(_key()) is not None:
+    """Start bundling the runtime in a render process, unless it is kept already or under way."""
+    if cache_folder in _started or _kept(cache_folder) is not None:
         return
     _started[cache_folder] = workers.submit(workers.bundle_runtime, SNIPPET)
 
 
 def vega_runtime(cache_folder: Path | None) -> bytes:
-    """Return the runtime script: from the cache, or from the bundling started earlier (started now if not), then cached."""
-    cache = ChartCache(cache_folder)
-    cached = cache.get_script(_key())
-    if cached is not None:
-        return cached
+    """Return the runtime script: kept already, or from the bundling started earlier (started now if not), then cached."""
+    kept = _kept(cache_folder)
+    if kept is not None:
+        return kept
     start_bundle(cache_folder)
     script = str(workers.collect(_started.pop(cache_folder), "the Vega runtime could not be bundled", "site_builder/runtime.py")).encode("utf-8")
-    cache.put_script(_key(), script)
+    ChartCache(cache_folder).put_script(_key(), script)
     return script
+
+
+def install() -> tuple[Path, bool]:
+    """Bundle the runtime into the installation's folder unless it is there already; return the folder and whether it bundled."""
+    folder = installed_folder()
+    kept = ChartCache(folder)
+    if kept.get_script(_key()) is not None:
+        return folder, False
+    folder.mkdir(parents=True, exist_ok=True)
+    script = str(workers.collect(workers.submit(workers.bundle_runtime, SNIPPET), "the Vega runtime could not be bundled", "site_builder/runtime.py"))
+    kept.put_script(_key(), script.encode("utf-8"))
+    return folder, True

@@ -15,7 +15,7 @@ def test_bench_runs_once_on_the_smallest_scale_and_writes_json(tmp_path: Path) -
     result = subprocess.run([sys.executable, str(BENCH), "--runs", "1", "--scales", "13", "--out", str(out)], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     report = json.loads(out.read_text(encoding="utf-8"))
-    assert set(report["cli"]) == {"cold", "cold_render_in_threads", "noop", "paragraph_edit", "data_edit"}
+    assert set(report["cli"]) == {"cold", "cold_render_in_threads", "cold_bundling_runtime", "noop", "paragraph_edit", "data_edit"}
     assert report["cli"]["cold"]["charts_rendered"] > 0 and report["cli"]["noop"]["charts_rendered"] == 0
     assert report["serve"]["save_to_page"]["samples"]
     assert "index.html" in report["weights"]["pages"]

@@ -16,6 +16,7 @@ from site_builder import runtime, workers
 from site_builder.build import BuildResult
 from site_builder.cache import PNG_SCALE, ChartCache
 from site_builder.charts import Chart
+from site_builder.cli import main
 from site_builder.embed import png_size
 from site_builder.errors import ChartError
 from site_builder.renderer import render_chart, untitled
@@ -117,9 +118,23 @@ def test_a_chart_draws_the_same_svg_whatever_was_drawn_before(built: BuildResult
     assert 'id="clip1"' in first and "url(#clip1)" in first
 
 
-def test_a_damaged_cached_runtime_is_bundled_again(tmp_path: Path) -> None:
+def test_a_damaged_cached_runtime_is_bundled_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(runtime.RUNTIME_DIR, str(tmp_path / "no-installed-runtime"))
     script = runtime.vega_runtime(tmp_path)
     (entry,) = tmp_path.rglob("*.js")
     entry.write_bytes(half_written(entry.read_bytes()))
     assert runtime.vega_runtime(tmp_path) == script
     assert entry.read_bytes().endswith(script), "the entry was repaired"
+
+
+def test_a_build_takes_the_runtime_the_installation_keeps_and_bundles_it_only_when_that_is_damaged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    installed, cache = tmp_path / "installed", tmp_path / "cache"
+    monkeypatch.setenv(runtime.RUNTIME_DIR, str(installed))
+    assert main(["runtime", "-q"]) == 0
+    (entry,) = installed.rglob("*.js")
+    script = runtime.vega_runtime(cache)
+    assert entry.read_bytes().endswith(script) and b"window.vega" in script.replace(b"window.vega=", b"window.vega")
+    assert not cache.exists(), "nothing bundled or cached by the build"
+    entry.write_bytes(half_written(entry.read_bytes()))
+    assert runtime.vega_runtime(cache) == script, "a damaged installed runtime is never served: the build bundles its own"
+    assert len(list(cache.rglob("*.js"))) == 1
