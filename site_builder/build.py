@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -28,6 +27,7 @@ from .model import Dataset
 from .render import NavLink, Page, PageContext, PageRenderer, SiteInfo, Social, root_for, service_output
 from .renderer import RenderedChart, RenderJob
 from .runtime import start_bundle, vega_runtime
+from .validation import data_fingerprint
 from .writer import SiteFiles, Writer
 
 Progress = Callable[[str], None]
@@ -190,17 +190,6 @@ class Builder:
             return {card: self.card_pngs[card] for card in cards}
 
         return collect
-
-
-def data_fingerprint(folder: Path) -> str:
-    """Return a hash of every file's name and contents under the data folder."""
-    hasher = hashlib.sha256()
-    if folder.is_dir():
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                hasher.update(path.relative_to(folder).as_posix().encode() + b"\0")
-                hasher.update(hashlib.sha256(path.read_bytes()).digest())
-    return hasher.hexdigest()
 
 
 def _page_names(sources: list[PageSource]) -> dict[str, str]:

@@ -139,18 +139,21 @@ def cache_folder(root: Path) -> Path:
 
 
 def _build(args: argparse.Namespace, root: Path) -> int:
-    from . import runtime, workers
-
-    cache = None if args.no_cache else cache_folder(root)
-    if cache is None or not cache.is_dir() or not any(cache.iterdir()):
-        workers.start()  # every chart will render: warm the render processes up while the builder's imports load
-    runtime.start_bundle(cache)  # when it is not cached: a render process bundles it while the imports load
-    from .build import build
+    from . import runtime, validation, workers
     from .config import load_config
-    from .writer import DirectoryWriter
 
     started = time.perf_counter()
     config = load_config(root, Path(args.out).resolve() if args.out else None)
+    cache = None if args.no_cache else cache_folder(root)
+    # While the builder's imports load (most of a second), the render processes check the data, start
+    # vl-convert when every chart will render, and bundle the Vega runtime if the installation has none.
+    if config.datapackage.is_file():
+        validation.start(config.datapackage)
+    if cache is None or not cache.is_dir() or not any(cache.iterdir()):
+        workers.start()
+    runtime.start_bundle(cache)
+    from .build import build
+    from .writer import DirectoryWriter
 
     def progress(message: str) -> None:
         if not args.quiet:

@@ -9,9 +9,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-import frictionless
 import pandas as pd
 
+from . import validation
 from .errors import DataError
 from .model import ContextValue, Dataset, Field, KeyDate, Source, Table
 
@@ -37,13 +37,13 @@ _TYPE_WORDS = {
 def load_dataset(datapackage: Path, recipient: str) -> Dataset:
     """Read, validate and return everything the data package describes."""
     descriptor = _read_descriptor(datapackage)
-    resources: dict[str, dict[str, Any]] = {str(r.get("name")): r for r in descriptor.get("resources", []) if isinstance(r, dict)}
+    resources = _resources(descriptor)
     for name in REQUIRED_TABLES:
         if name not in resources:
             raise DataError(f"the data package has no resource named '{name}'", datapackage, hint="every table the story uses must be described")
     for resource in resources.values():
         _check_file(datapackage, resource)
-    _validate_with_frictionless(datapackage, descriptor, resources)
+    validation.check(datapackage)  # Frictionless, in a render process: usually started before the build's imports loaded
 
     tables = {name: _read_table(datapackage, resource) for name, resource in sorted(resources.items()) if resource.get("schema") is not None}
     sources = _sources(tables["sources"])
@@ -59,6 +59,23 @@ def load_dataset(datapackage: Path, recipient: str) -> Dataset:
     )
     check_domain_rules(dataset, recipient)
     return dataset
+
+
+def validation_problem(datapackage: Path) -> tuple[str, str | None, int | None, str | None, str | None] | None:
+    """Check the data package against its schemas with Frictionless; return the first problem (a DataError's fields), or None.
+
+    It runs in a render process (site_builder.validation), so the problem comes back as plain values.
+    """
+    try:
+        descriptor = _read_descriptor(datapackage)
+        _validate_with_frictionless(datapackage, descriptor, _resources(descriptor))
+    except DataError as error:
+        return error.message, None if error.path is None else str(error.path), error.line, error.column, error.hint
+    return None
+
+
+def _resources(descriptor: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {str(r.get("name")): r for r in descriptor.get("resources", []) if isinstance(r, dict)}
 
 
 def _read_descriptor(datapackage: Path) -> dict[str, Any]:
@@ -94,6 +111,8 @@ def _check_file(datapackage: Path, resource: dict[str, Any]) -> None:
 
 
 def _validate_with_frictionless(datapackage: Path, descriptor: dict[str, Any], resources: dict[str, dict[str, Any]]) -> None:
+    import frictionless  # loaded in the render process that checks the data (a tenth of a second)
+
     try:
         # The descriptor as we read it (a byte-order mark allowed), not re-read by frictionless, which refuses one.
         report = frictionless.Package(copy.deepcopy(descriptor), basepath=str(datapackage.parent)).validate()

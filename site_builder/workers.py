@@ -381,7 +381,15 @@ def bundle_runtime(snippet: str) -> str:
     return str(vlc.javascript_bundle(snippet))
 
 
+def validate_data(datapackage: str) -> tuple[str, str | None, int | None, str | None, str | None] | None:
+    """Check a data package against its schemas (Frictionless) and return its first problem, or None."""
+    from .data import validation_problem
+
+    return validation_problem(Path(datapackage))
+
+
 TASKS: dict[str, Callable[..., Any]] = {
+    "validate_data": validate_data,
     "bundle_runtime": bundle_runtime,
     "warm_up": warm_up,
     "render_spec": render_spec,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 
 from site_builder.cli import main
 
-COMMANDS = ["build", "check"]
+COMMANDS = ["build", "check", "export", "serve", "runtime"]
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -28,7 +29,8 @@ def test_top_level_help_lists_the_commands() -> None:
 def test_every_command_has_help(command: str) -> None:
     result = run(command, "--help")
     assert result.returncode == 0
-    assert "--root" in result.stdout
+    assert "--root" in result.stdout or command == "runtime"  # the runtime belongs to the installation, not a project
+    assert "--debug" in result.stdout
 
 
 def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -85,3 +87,17 @@ def test_an_export_onto_a_folder_is_refused_with_a_message(tmp_path: Path, capsy
     error = capsys.readouterr().err
     assert str(tmp_path) in error and "folder" in error and "Traceback" not in error
     assert list(tmp_path.parent.glob(".*.partial")) == []
+
+
+def test_the_build_process_leaves_the_heavy_libraries_to_the_render_processes(tmp_path: Path) -> None:
+    """vl-convert, libvips and Frictionless load in the render processes only: the build's own process has enough to load."""
+    root = Path(__file__).resolve().parent.parent
+    code = (
+        "import sys; from site_builder.cli import main; "
+        f"code = main(['build', '--root', {str(root)!r}, '--out', {str(tmp_path / 'site')!r}, '-q']); "
+        "print(code, sorted(m for m in ('frictionless', 'vl_convert', 'pyvips') if m in sys.modules))"
+    )
+    env = {**os.environ, "SITE_BUILDER_CACHE": str(tmp_path / "cache")}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
+    assert result.stdout.strip().splitlines()[-1] == "0 []", result.stderr
+    assert (tmp_path / "site" / "index.html").is_file()

@@ -1,0 +1,51 @@
+"""Checking the data package against its schemas (Frictionless) in a render process.
+
+Validating the tables and loading Frictionless take about a third of a second, on the build's own critical path
+if done there. The command line starts the check in a render process before the builder's imports load, and
+load_dataset collects its answer when it comes to it. This module imports nothing heavy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any
+
+from . import workers
+from .errors import ChartError, DataError
+
+_started: dict[tuple[Path, str], Future[Any]] = {}  # checks under way, by data package and the data's fingerprint
+
+
+def data_fingerprint(folder: Path) -> str:
+    """Return a hash of every file's name and contents under the data folder."""
+    hasher = hashlib.sha256()
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                hasher.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                hasher.update(hashlib.sha256(path.read_bytes()).digest())
+    return hasher.hexdigest()
+
+
+def start(datapackage: Path) -> None:
+    """Start checking the data package in a render process, unless a check of the same data is under way."""
+    key = (datapackage, data_fingerprint(datapackage.parent))
+    for stale in [k for k in _started if k[0] == datapackage and k != key]:  # the data changed since: that answer is no use
+        _started.pop(stale).cancel()
+    if key not in _started:
+        _started[key] = workers.submit(workers.validate_data, str(datapackage))
+
+
+def check(datapackage: Path) -> None:
+    """Wait for the check of the data package as it is now (started now if it was not) and raise its first problem."""
+    start(datapackage)
+    future = _started.pop((datapackage, data_fingerprint(datapackage.parent)))
+    try:
+        problem = workers.collect(future, "the data could not be checked against its schemas", str(datapackage))
+    except ChartError as error:
+        raise DataError(error.message, datapackage) from None
+    if problem is not None:
+        message, path, line, column, hint = problem
+        raise DataError(message, Path(path) if path is not None else None, line, column, hint)
