@@ -342,12 +342,12 @@ def _cold_costs() -> dict[str, float]:
     """Do a cold build's work once, kind by kind, and return the CPU seconds of each kind (run it in a fresh process)."""
     import vl_convert as vlc
 
-    from site_builder import workers
+    from site_builder import validation, workers
     from site_builder.build import _cards
     from site_builder.cache import PNG_SCALE
     from site_builder.cards import card_spec
     from site_builder.charts import build_charts
-    from site_builder.data import load_dataset
+    from site_builder.data import load_dataset, validation_problem
     from site_builder.figures import compute_figures
     from site_builder.render import SiteInfo
     from site_builder.renderer import untitled
@@ -364,7 +364,10 @@ def _cold_costs() -> dict[str, float]:
     for _ in range(workers.worker_count()):  # each render process starts its own vl-convert
         cpu("start vl-convert (in each render process)", workers.warm_up)
     config = load_config(ROOT)
-    dataset = cpu("load and validate the data", lambda: load_dataset(config.datapackage, config.recipient))
+    problem = cpu("check the data against its schemas (Frictionless, in a render process)", lambda: validation_problem(config.datapackage))
+    assert problem is None, problem
+    validation.check = lambda datapackage: None  # checked just above, in this process: load_dataset need not ask a render process
+    dataset = cpu("load the data", lambda: load_dataset(config.datapackage, config.recipient))
     figures = cpu("compute the figures", lambda: compute_figures(dataset, config.recipient))
     charts = cpu("build the chart specs (Altair)", lambda: build_charts(figures, dataset))
     for chart in charts.values():
