@@ -11,14 +11,14 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from . import __version__, workers
+from . import __version__, validation, workers
 from .cache import ChartCache
 from .cards import CARD_HEIGHT, CARD_WIDTH, Card, CardJob
 from .charts import MOST_BARS, chart_ids, iter_charts, nearest, service_chart_id
 from .claims import Claim, ClaimResult, check_claims
 from .config import Config
 from .content import ContentRenderer, PageSource, PreparedPage, check_templates, read_pages
-from .data import load_dataset
+from .data import check_package, load_dataset
 from .embed import EMBED_FOLDER, Embed, iframe_snippet, oembed, plan_embeds, png_size
 from .errors import ContentError
 from .figures import Figures, ServiceFigures, compute_figures
@@ -120,13 +120,22 @@ class Builder:
             self.data_stage = None  # never reuse a stage built from other data, even if this build fails
             if cache.is_empty():
                 workers.start()  # every chart will render: start the render processes while the data loads
-            dataset = load_dataset(config.datapackage, config.recipient)
-            lap("data")
-            figures = compute_figures(dataset, config.recipient)
-            lap("figures")
-            rendering = RenderJob(cache)
-            for chart in iter_charts(figures, dataset):
-                rendering.add(chart)  # queued in the render processes at once: drawn while the next is built
+            # A render process checks the data against its schemas meanwhile (validation.start); its answer is
+            # awaited only once the charts are queued, and its problem, if any, comes before any but the
+            # package's own (a missing file, say), as if it had been checked first.
+            check_package(config.datapackage)
+            try:
+                dataset = load_dataset(config.datapackage, config.recipient, check_schemas=False)
+                lap("data")
+                figures = compute_figures(dataset, config.recipient)
+                lap("figures")
+                rendering = RenderJob(cache)
+                for chart in iter_charts(figures, dataset):
+                    rendering.add(chart)  # queued in the render processes at once: drawn while the next is built
+            except Exception:
+                validation.check(config.datapackage)
+                raise
+            validation.check(config.datapackage)
             lap("charts", " (built; rendering alongside)")
         # Social cards depend on the figures only: queue them now too.
         all_cards = _cards(figures, site)

@@ -147,10 +147,10 @@ def _build(args: argparse.Namespace, root: Path) -> int:
     cache = None if args.no_cache else cache_folder(root)
     # While the builder's imports load (most of a second), the render processes check the data, start
     # vl-convert when every chart will render, and bundle the Vega runtime if the installation has none.
-    if config.datapackage.is_file():
-        validation.start(config.datapackage)
     if cache is None or not cache.is_dir() or not any(cache.iterdir()):
         workers.start()
+    if config.datapackage.is_file():
+        validation.start(config.datapackage)
     runtime.start_bundle(cache)
     from .build import build
     from .writer import DirectoryWriter

@@ -34,16 +34,16 @@ _TYPE_WORDS = {
 }
 
 
-def load_dataset(datapackage: Path, recipient: str) -> Dataset:
-    """Read, validate and return everything the data package describes."""
-    descriptor = _read_descriptor(datapackage)
-    resources = _resources(descriptor)
-    for name in REQUIRED_TABLES:
-        if name not in resources:
-            raise DataError(f"the data package has no resource named '{name}'", datapackage, hint="every table the story uses must be described")
-    for resource in resources.values():
-        _check_file(datapackage, resource)
-    validation.check(datapackage)  # Frictionless, in a render process: usually started before the build's imports loaded
+def load_dataset(datapackage: Path, recipient: str, *, check_schemas: bool = True) -> Dataset:
+    """Read, validate and return everything the data package describes.
+
+    `check_schemas=False` leaves the check against the schemas (Frictionless) to the caller, who must call
+    validation.check before trusting what it made from the data, and let its problem take precedence over
+    any other (the builder does, so as not to wait for it).
+    """
+    descriptor, resources = check_package(datapackage)
+    if check_schemas:
+        validation.check(datapackage)  # Frictionless, in a render process: usually started before the build's imports loaded
 
     tables = {name: _read_table(datapackage, resource) for name, resource in sorted(resources.items()) if resource.get("schema") is not None}
     sources = _sources(tables["sources"])
@@ -59,6 +59,19 @@ def load_dataset(datapackage: Path, recipient: str) -> Dataset:
     )
     check_domain_rules(dataset, recipient)
     return dataset
+
+
+def check_package(datapackage: Path) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """Check what the data package is made of: its description, the tables the story needs, and their files
+    (there, not empty, UTF-8); return the description and its resources by name. These checks come first."""
+    descriptor = _read_descriptor(datapackage)
+    resources = _resources(descriptor)
+    for name in REQUIRED_TABLES:
+        if name not in resources:
+            raise DataError(f"the data package has no resource named '{name}'", datapackage, hint="every table the story uses must be described")
+    for resource in resources.values():
+        _check_file(datapackage, resource)
+    return descriptor, resources
 
 
 def validation_problem(datapackage: Path) -> tuple[str, str | None, int | None, str | None, str | None] | None:

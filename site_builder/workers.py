@@ -43,8 +43,11 @@ def worker_count() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def pool() -> Executor:
-    """Return the render processes, starting them on first use; one set serves every build of this process."""
+def pool(*, warm: bool = False) -> Executor:
+    """Return the render processes, starting them on first use; one set serves every build of this process.
+
+    `warm`: if this call starts them, each process starts vl-convert before it takes its first task.
+    """
     global _pool
     if _pool is None:
         if os.environ.get(RENDER_IN) == "threads":
@@ -53,8 +56,11 @@ def pool() -> Executor:
             vlc.configure(num_workers=worker_count())  # vl-convert's own workers, so that renders from two threads can overlap
             logging.getLogger("vl_convert").setLevel(logging.ERROR)  # as in a render process, its warnings stay out of the build's output
             _pool = ThreadPoolExecutor(worker_count())
+            if warm:
+                for _ in range(worker_count()):
+                    _pool.submit(warm_up)
         else:
-            _pool = RenderProcesses(worker_count())
+            _pool = RenderProcesses(worker_count(), warm=warm)
     return _pool
 
 
@@ -63,9 +69,11 @@ def start() -> None:
     global _started
     if _started and _pool is not None:
         return
-    workers = pool()
-    for _ in range(worker_count()):
-        workers.submit(warm_up)
+    if _pool is None:
+        pool(warm=True)
+    else:  # already started, for other work: warm up through the queue
+        for _ in range(worker_count()):
+            _pool.submit(warm_up)
     _started = True
 
 
@@ -109,11 +117,13 @@ class RenderProcesses(Executor):
     milliseconds at a time), a process goes on to its next task instead of waiting to be handed it.
     """
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, *, warm: bool = False) -> None:
         self._tasks: queue.SimpleQueue[tuple[Future[Any], str, tuple[Any, ...]] | None] = queue.SimpleQueue()
         package_parent = str(Path(__file__).resolve().parent.parent)
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))}
         env["VIPS_CONCURRENCY"] = "1"  # one process per core already: libvips's own threads would only contend
+        if warm:  # every process, not whichever takes a warm-up task first from the queue
+            env[WARM_UP] = "1"
         # vl-convert logs Vega-Lite's warnings and its bundler's progress: a worker's own output goes to a file,
         # shown only if the worker dies.
         self._logs = [tempfile.TemporaryFile() for _ in range(count)]  # noqa: SIM115 (open while the processes run)
@@ -398,8 +408,13 @@ TASKS: dict[str, Callable[..., Any]] = {
 }
 
 
+WARM_UP = "SITE_BUILDER_WARM_UP"  # set for a render process that should start vl-convert before its first task
+
+
 if __name__ == "__main__":
     # Replies go out on a copy of stdout; anything a library prints goes to stderr instead of into the pipe.
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
+    if os.environ.get(WARM_UP) == "1":
+        warm_up()
     serve(sys.stdin.buffer, replies)
