@@ -33,15 +33,16 @@ class Card:
         return f"{CARD_FOLDER}/{self.slug}.png"
 
 
-LABEL_LINE = 40  # characters of the 44 px label that fit the card's width; a longer label wraps, up to LABEL_LINES lines
+LABEL_LINE = 44  # characters of the 44 px label that fit the card's width; a longer label wraps, up to LABEL_LINES lines
 LABEL_LINES = 3  # what fits between the number and the footer
+KICKER_LINE = 44  # characters of the 40 px kicker that fit the card's width; a longer one is set smaller, down to 28 px
 
 
 def card_spec(card: Card) -> dict[str, Any]:
     """Return a Vega-Lite spec that draws the card as lines of text on a plain background, one text mark per line."""
     label = textwrap.wrap(card.label, LABEL_LINE)
     lines = [
-        (card.kicker, 110, 40, 400, "#4d4d4d"),
+        (card.kicker, 110, max(28, min(40, 40 * KICKER_LINE // len(card.kicker))), 400, "#4d4d4d"),  # a service's full name can be long
         (card.number, 300, 170, 700, COLOURS["category_1"]),
         (label[0] if len(label) == 1 else label[:LABEL_LINES], 410 if len(label) == 1 else 400 - 20 * (min(len(label), LABEL_LINES) - 2), 44, 400, "#1a1a1a"),
         (card.footer, 560, 30, 400, "#4d4d4d"),

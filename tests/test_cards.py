@@ -7,9 +7,10 @@ from pathlib import Path
 
 import vl_convert as vlc
 
-from site_builder.build import BuildResult
+from site_builder.build import BuildResult, _cards
 from site_builder.cards import CARD_HEIGHT, CARD_WIDTH, Card, CardJob, card_spec
 from site_builder.embed import png_size
+from site_builder.render import SiteInfo
 
 LONG_LABEL = "999 calls to London answered by other UK ambulance services, every one of them counted"
 
@@ -53,3 +54,12 @@ def test_a_card_comes_from_the_cache_the_second_time_and_a_damaged_one_is_drawn_
     third = CardJob(tmp_path)
     third.add(card)
     assert third.pending and third.collect()[card.output] == drawn
+
+
+def test_no_card_of_the_site_cuts_a_line_short(built: BuildResult) -> None:
+    """Service names run to 63 characters ("Northern Ireland Ambulance Service Health and Social Care Trust"): each must show whole."""
+    for card in _cards(built.figures, SiteInfo("London's 999 calls, answered elsewhere", "", "", "en")).values():
+        svg = card_svg(card)
+        assert "…" not in svg, card.slug
+        drawn = " ".join(re.sub(r"<[^>]+>", " ", svg).split())
+        assert card.kicker in drawn and card.label.split()[-1] in drawn, card.slug
