@@ -353,7 +353,7 @@ def _cold_costs() -> dict[str, float]:
     from site_builder import validation, workers
     from site_builder.build import _cards
     from site_builder.cache import PNG_SCALE
-    from site_builder.cards import card_spec
+    from site_builder.cards import card_svg
     from site_builder.charts import build_charts
     from site_builder.data import load_dataset, validation_problem
     from site_builder.figures import compute_figures
@@ -388,7 +388,7 @@ def _cold_costs() -> dict[str, float]:
             cpu("draw SVGs (Vega)", lambda v=narrow: vlc.vega_to_svg(v))
     site = SiteInfo(config.title, config.description, config.publisher, config.language)
     for card in _cards(figures, site).values():
-        cpu("draw the social cards (Vega + libvips)", lambda c=card: workers.render_png(card_spec(c), 1))
+        cpu("draw the social cards (libvips)", lambda c=card: workers.rasterise(card_svg(c), 1))
     cpu(f"{INSTALL}bundle the Vega runtime (site-builder runtime)", lambda: workers.bundle_runtime(SNIPPET))
     return costs
 

@@ -1,10 +1,11 @@
-"""Social cards: a 1200x630 PNG for the home page and each service page, drawn with vl-convert and libvips."""
+"""Social cards: a 1200x630 PNG for the home page and each service page, written as SVG and drawn by libvips."""
 
 from __future__ import annotations
 
 import textwrap
 from concurrent.futures import Future
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -38,44 +39,49 @@ LABEL_LINES = 3  # what fits between the number and the footer
 KICKER_LINE = 44  # characters of the 40 px kicker that fit the card's width; a longer one is set smaller, down to 28 px
 
 
-def card_spec(card: Card) -> dict[str, Any]:
-    """Return a Vega-Lite spec that draws the card as lines of text on a plain background, one text mark per line."""
+def card_lines(card: Card) -> list[tuple[str | list[str], int, int, int, str]]:
+    """Return the card's lines of text as (text, baseline, font size, weight, colour); a list of texts is one wrapped block."""
     label = textwrap.wrap(card.label, LABEL_LINE)
-    lines = [
+    return [
         (card.kicker, 110, max(28, min(40, 40 * KICKER_LINE // len(card.kicker))), 400, "#4d4d4d"),  # a service's full name can be long
         (card.number, 300, 170, 700, COLOURS["category_1"]),
         (label[0] if len(label) == 1 else label[:LABEL_LINES], 410 if len(label) == 1 else 400 - 20 * (min(len(label), LABEL_LINES) - 2), 44, 400, "#1a1a1a"),
         (card.footer, 560, 30, 400, "#4d4d4d"),
     ]
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": CARD_WIDTH,
-        "height": CARD_HEIGHT,
-        "padding": 0,
-        "autosize": {"type": "none"},
-        "background": "#ffffff",
-        "config": {"view": {"stroke": None}},
-        "data": {"values": [{}]},
-        "layer": [
-            {
-                "mark": {
-                    "type": "text",
-                    "text": text,
-                    "x": 70,
-                    "y": y,
-                    "align": "left",
-                    "baseline": "alphabetic",
-                    "font": FONT,
-                    "fontSize": size,
-                    "fontWeight": weight,
-                    "color": colour,
-                    "lineHeight": round(size * 1.25),
-                    "limit": CARD_WIDTH - 140,
-                }
-            }
-            for text, y, size, weight, colour in lines
-        ],
-    }
+
+
+def card_svg(card: Card) -> str:
+    """Return the card as SVG: its lines of text on white, in the page's font, the number bold.
+
+    Written here rather than drawn by Vega from a Vega-Lite spec (a few milliseconds a card; there is one per
+    service page): it is the very markup Vega draws from one text mark per line, which tests/test_cards.py checks.
+    """
+    marks = "".join(
+        f'<g class="mark-text role-mark layer_{index}_marks" role="graphics-object" aria-roledescription="text mark container">'
+        f'<text text-anchor="start" transform="translate({LEFT},{y})" font-family="{_FONT}" font-size="{size}px" font-weight="{weight}" '
+        f'fill="{colour}">{_text(text, round(size * LINE_HEIGHT))}</text></g>'
+        for index, (text, y, size, weight, colour) in enumerate(card_lines(card))
+    )
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" class="marks" '
+        f'width="{CARD_WIDTH}" height="{CARD_HEIGHT}" viewBox="0 0 {CARD_WIDTH} {CARD_HEIGHT}"><rect width="{CARD_WIDTH}" height="{CARD_HEIGHT}" fill="#ffffff"/>'
+        '<g fill="none" stroke-miterlimit="4" transform="translate(0,0)"><g class="mark-group role-frame root" role="graphics-object" '
+        'aria-roledescription="group mark container"><g transform="translate(0,0)"><path class="background" aria-hidden="true" '
+        f'd="M0,0h{CARD_WIDTH}v{CARD_HEIGHT}h-{CARD_WIDTH}Z"/><g>{marks}</g><path class="foreground" aria-hidden="true" d="" display="none"/>'
+        "</g></g></g></svg>"
+    )
+
+
+LEFT = 70  # the lines' left edge, and the margin on the right they must not cross
+LINE_HEIGHT = 1.25  # of the font size, between the lines of a wrapped block
+_FONT = FONT.replace('"', "&quot;")  # in a double-quoted attribute, as Vega writes it
+
+
+def _text(text: str | list[str], line_height: int) -> str:
+    if isinstance(text, str):
+        return escape(text, quote=False)
+    first, *rest = (escape(line, quote=False) for line in text)
+    return f"<tspan>{first}</tspan>" + "".join(f'<tspan x="0" dy="{line_height}">{line}</tspan>' for line in rest)
 
 
 class CardJob:
@@ -88,11 +94,11 @@ class CardJob:
 
     def add(self, card: Card) -> None:
         """Take a card's PNG from the cache, or queue its drawing."""
-        spec = card_spec(card)
-        key = self.cache.key(spec)
+        svg = card_svg(card)
+        key = self.cache.key({"card": svg})
         png = self.cache.get_card(key)
         if png is None:
-            self.pending.append((card, key, workers.submit(workers.render_png, spec, 1)))
+            self.pending.append((card, key, workers.submit(workers.rasterise, svg, 1)))
         else:
             self.files[card.output] = png
 

@@ -365,17 +365,6 @@ def render_spec(spec: dict[str, Any], png_scale: float) -> tuple[str, bytes, str
     return svg, png, json.dumps(vega, sort_keys=True), bare
 
 
-def render_png(spec: dict[str, Any], scale: float) -> bytes:
-    """Return a Vega-Lite spec drawn as a PNG, rasterised from its SVG as the charts' PNGs are.
-
-    (vl-convert's own PNG path resolves only the first family of a font list: "Arial, 'Liberation Sans', ..."
-    would fall back to DejaVu Sans where Arial is missing.)
-    """
-    import vl_convert as vlc
-
-    return rasterise(vlc.vegalite_to_svg(spec), scale)
-
-
 def render_drawing(spec: dict[str, Any]) -> tuple[str, str]:
     """Return a second drawing of a chart (already untitled): its SVG and its compiled Vega (JSON, sorted keys)."""
     import vl_convert as vlc
@@ -403,7 +392,7 @@ TASKS: dict[str, Callable[..., Any]] = {
     "bundle_runtime": bundle_runtime,
     "warm_up": warm_up,
     "render_spec": render_spec,
-    "render_png": render_png,
+    "rasterise": rasterise,
     "render_drawing": render_drawing,
 }
 
