@@ -18,7 +18,7 @@ from .charts import MOST_BARS, chart_ids, iter_charts, nearest, service_chart_id
 from .claims import Claim, ClaimResult, check_claims
 from .config import Config
 from .content import ContentRenderer, PageSource, PreparedPage, check_templates, read_pages
-from .data import check_package, load_dataset
+from .data import check_package, read_dataset
 from .embed import EMBED_FOLDER, Embed, iframe_snippet, oembed, plan_embeds, png_size
 from .errors import ContentError
 from .figures import Figures, ServiceFigures, compute_figures
@@ -107,7 +107,7 @@ class Builder:
 
         cache = ChartCache(self.cache_dir)
         if not self.runtime:
-            start_bundle(self.cache_dir)  # over a second of work: a render process does it while the build goes on
+            start_bundle(self.cache_dir)  # unless the installation keeps it: a render process bundles it while the build goes on
         site = SiteInfo(config.title, config.description, config.publisher, config.language)
         fingerprint = data_fingerprint(config.data_dir)
         reused = self.data_stage is not None and self.data_stage.fingerprint == fingerprint
@@ -123,9 +123,9 @@ class Builder:
             # A render process checks the data against its schemas meanwhile (validation.start); its answer is
             # awaited only once the charts are queued, and its problem, if any, comes before any but the
             # package's own (a missing file, say), as if it had been checked first.
-            check_package(config.datapackage)
+            package = check_package(config.datapackage)
             try:
-                dataset = load_dataset(config.datapackage, config.recipient, check_schemas=False)
+                dataset = read_dataset(config.datapackage, *package, config.recipient)
                 lap("data")
                 figures = compute_figures(dataset, config.recipient)
                 lap("figures")

@@ -140,6 +140,7 @@ def cache_folder(root: Path) -> Path:
 
 def _build(args: argparse.Namespace, root: Path) -> int:
     from . import runtime, validation, workers
+    from .cache import ChartCache
     from .config import load_config
 
     started = time.perf_counter()
@@ -147,7 +148,7 @@ def _build(args: argparse.Namespace, root: Path) -> int:
     cache = None if args.no_cache else cache_folder(root)
     # While the builder's imports load (most of a second), the render processes check the data, start
     # vl-convert when every chart will render, and bundle the Vega runtime if the installation has none.
-    if cache is None or not cache.is_dir() or not any(cache.iterdir()):
+    if ChartCache(cache).is_empty():
         workers.start()
     if config.datapackage.is_file():
         validation.start(config.datapackage)

@@ -34,17 +34,20 @@ _TYPE_WORDS = {
 }
 
 
-def load_dataset(datapackage: Path, recipient: str, *, check_schemas: bool = True) -> Dataset:
-    """Read, validate and return everything the data package describes.
+def load_dataset(datapackage: Path, recipient: str) -> Dataset:
+    """Read, validate and return everything the data package describes."""
+    package = check_package(datapackage)
+    validation.check(datapackage)  # Frictionless, in a render process: usually started before the build's imports loaded
+    return read_dataset(datapackage, *package, recipient)
 
-    `check_schemas=False` leaves the check against the schemas (Frictionless) to the caller, who must call
-    validation.check before trusting what it made from the data, and let its problem take precedence over
-    any other (the builder does, so as not to wait for it).
+
+def read_dataset(datapackage: Path, descriptor: dict[str, Any], resources: dict[str, dict[str, Any]], recipient: str) -> Dataset:
+    """Read the tables of a package that check_package passed, and check the story's own rules.
+
+    The caller must call validation.check too, and let its problem come first: a value that breaks a schema
+    can stop the reading here with a plainer message (the builder checks once the charts are queued, so as
+    not to wait for it).
     """
-    descriptor, resources = check_package(datapackage)
-    if check_schemas:
-        validation.check(datapackage)  # Frictionless, in a render process: usually started before the build's imports loaded
-
     tables = {name: _read_table(datapackage, resource) for name, resource in sorted(resources.items()) if resource.get("schema") is not None}
     sources = _sources(tables["sources"])
     dataset = Dataset(

@@ -2,7 +2,7 @@
 
 Validating the tables and loading Frictionless take about a third of a second, on the build's own critical path
 if done there. The command line starts the check in a render process before the builder's imports load, and
-load_dataset collects its answer when it comes to it. This module imports nothing heavy.
+the build collects its answer once it needs it. This module imports nothing heavy.
 """
 
 from __future__ import annotations
@@ -31,17 +31,12 @@ def data_fingerprint(folder: Path) -> str:
 
 def start(datapackage: Path) -> None:
     """Start checking the data package in a render process, unless a check of the same data is under way."""
-    key = (datapackage, data_fingerprint(datapackage.parent))
-    for stale in [k for k in _started if k[0] == datapackage and k != key]:  # the data changed since: that answer is no use
-        _started.pop(stale).cancel()
-    if key not in _started:
-        _started[key] = workers.submit(workers.validate_data, str(datapackage))
+    _check(datapackage)
 
 
 def check(datapackage: Path) -> None:
     """Wait for the check of the data package as it is now (started now if it was not) and raise its first problem."""
-    start(datapackage)
-    future = _started.pop((datapackage, data_fingerprint(datapackage.parent)))
+    future = _started.pop(_check(datapackage))
     try:
         problem = workers.collect(future, "the data could not be checked against its schemas", str(datapackage))
     except ChartError as error:
@@ -49,3 +44,13 @@ def check(datapackage: Path) -> None:
     if problem is not None:
         message, path, line, column, hint = problem
         raise DataError(message, Path(path) if path is not None else None, line, column, hint)
+
+
+def _check(datapackage: Path) -> tuple[Path, str]:
+    """Return the key of the check of the data as it is now, started unless it is under way."""
+    key = (datapackage, data_fingerprint(datapackage.parent))
+    for stale in [k for k in _started if k[0] == datapackage and k != key]:  # the data changed since: that answer is no use
+        _started.pop(stale).cancel()
+    if key not in _started:
+        _started[key] = workers.submit(workers.validate_data, str(datapackage))
+    return key
