@@ -43,7 +43,7 @@ def card_lines(card: Card) -> list[tuple[str | list[str], int, int, int, str]]:
     """Return the card's lines of text as (text, baseline, font size, weight, colour); a list of texts is one wrapped block."""
     label = textwrap.wrap(card.label, LABEL_LINE)
     return [
-        (card.kicker, 110, max(28, min(40, 40 * KICKER_LINE // len(card.kicker))), 400, "#4d4d4d"),  # a service's full name can be long
+        (card.kicker, 110, max(28, min(40, 40 * KICKER_LINE // max(1, len(card.kicker)))), 400, "#4d4d4d"),  # a service's full name can be long
         (card.number, 300, 170, 700, COLOURS["category_1"]),
         (label[0] if len(label) == 1 else label[:LABEL_LINES], 410 if len(label) == 1 else 400 - 20 * (min(len(label), LABEL_LINES) - 2), 44, 400, "#1a1a1a"),
         (card.footer, 560, 30, 400, "#4d4d4d"),

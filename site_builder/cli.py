@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+import tempfile
 import time
 import traceback
 from collections.abc import Sequence
@@ -131,6 +133,7 @@ def cache_folder(root: Path) -> Path:
     folder = Path(os.environ.get("SITE_BUILDER_CACHE") or root / CACHE_FOLDER)
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=folder).close()  # a folder it can't write in would fail mid-build
     except OSError as error:
         raise ConfigError(
             f"the render cache can't be kept here: {error.strerror or error}", folder, hint="set SITE_BUILDER_CACHE to a folder, or build with --no-cache"
@@ -176,11 +179,14 @@ def _export(args: argparse.Namespace, root: Path) -> int:
     from .build import build
     from .config import load_config
     from .export import export_single_file
-    from .writer import MemoryWriter
+    from .writer import MemoryWriter, file_in_the_way
 
     target = Path(args.single_file)
     if target.is_dir():
         raise ConfigError("the export is one file, and this is a folder", target, hint="name a file, e.g. --single-file story.html")
+    blocking = file_in_the_way(target)
+    if blocking is not None:
+        raise ConfigError("the export's folder is a file", blocking, hint="name a file in a folder, e.g. --single-file _export/story.html")
     config = load_config(root)
     writer = MemoryWriter()
     build(config, writer, cache_dir=cache_folder(root))
@@ -191,7 +197,8 @@ def _export(args: argparse.Namespace, root: Path) -> int:
         temporary.write_text(html, encoding="utf-8")
         temporary.replace(target)
     except OSError as error:
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
         raise ConfigError(f"the export could not be written: {error.strerror or error}", target) from None
     if not args.quiet:
         print(f"Wrote {target} ({len(html.encode('utf-8')) / 1024:.0f} KB), one file with everything inlined.")

@@ -99,7 +99,8 @@ def collect(future: Future[Any], failure: str, path: str) -> Any:
         said = f" ({error})" if str(error) else ""
         raise ChartError(f"{failure}: a render process stopped{said}", path) from None
     except Exception as error:  # vl-convert reports spec mistakes as plain exceptions
-        raise ChartError(f"{failure}: {str(error).splitlines()[0]}", path) from error
+        said = (str(error).splitlines() or [type(error).__name__])[0]  # a cancelled task's error has no words
+        raise ChartError(f"{failure}: {said}", path) from error
 
 
 AHEAD = 4  # tasks a render process holds at once: it never waits for the build's process to hand it the next
@@ -158,12 +159,12 @@ class RenderProcesses(Executor):
             if (task := self._tasks.get()) is None:
                 return
             future, name, args = task
+            if not future.set_running_or_notify_cancel():  # cancelled while it waited
+                channel.slots.release()
+                continue
             if channel.broken is not None:
                 future.set_exception(channel.broken)
                 return
-            if not future.set_running_or_notify_cancel():
-                channel.slots.release()
-                continue
             channel.in_flight.append(future)
             try:
                 _send(stdin, (name, args))

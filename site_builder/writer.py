@@ -64,23 +64,22 @@ class DirectoryWriter:
 
     def stage(self, files: SiteFiles) -> None:
         """Write files into the staging folder (made on first use) now, so less is left to write at the end."""
-        if self._staging is None:
-            parent = self.output_dir.parent
-            parent.mkdir(parents=True, exist_ok=True)
-            _remove_stale_staging(parent, self.output_dir.name)
-            self._staging = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}.staging-", dir=parent))
-        staging, written, folders = self._staging, self._written, self._folders
         try:
-            for name in sorted(files.keys() - written):
-                target = staging / safe_relative(name)
-                if target.parent not in folders:  # a site has thousands of files in far fewer folders: make each folder once
+            if self._staging is None:
+                parent = self.output_dir.parent
+                parent.mkdir(parents=True, exist_ok=True)
+                _remove_stale_staging(parent, self.output_dir.name)
+                self._staging = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}.staging-", dir=parent))
+            for name in sorted(files.keys() - self._written):
+                target = self._staging / safe_relative(name)
+                if target.parent not in self._folders:  # a site has thousands of files in far fewer folders: make each folder once
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    folders.add(target.parent)
+                    self._folders.add(target.parent)
                 target.write_bytes(files[name])
-                written.add(name)
-        except BaseException:
+                self._written.add(name)
+        except OSError as error:  # a folder that can't be written, a full disk
             self.discard()
-            raise
+            raise ConfigError(f"the site could not be written: {error.strerror or error}", self.output_dir, hint="choose another folder with --out") from None
 
     def write_site(self, files: SiteFiles) -> None:
         """Write the files not staged yet, then replace the output folder with the staging folder."""
@@ -92,6 +91,8 @@ class DirectoryWriter:
             staging.chmod(0o755)
             _date_tree(staging, self.epoch)
             self._swap(staging)
+        except OSError as error:
+            raise ConfigError(f"the site could not be put in place: {error.strerror or error}", self.output_dir) from None
         finally:
             self.discard()
 
@@ -123,6 +124,9 @@ STAMP_TEXT = "Written by site-builder: each build replaces this whole folder.\n"
 
 def check_replaceable(output_dir: Path) -> None:
     """Refuse an output that is a file, or a folder with files in it that no build of ours wrote (--out . would be the project)."""
+    blocking = file_in_the_way(output_dir)
+    if blocking is not None:
+        raise ConfigError("the output's folder is a file", blocking, hint="choose a folder with --out")
     if not output_dir.exists():
         return
     if not output_dir.is_dir():
@@ -133,6 +137,11 @@ def check_replaceable(output_dir: Path) -> None:
             output_dir,
             hint="choose another folder with --out, or empty this one first",
         )
+
+
+def file_in_the_way(path: Path) -> Path | None:
+    """Return a file where one of the folders above `path` would have to be, if there is one."""
+    return next((folder for folder in path.parents if folder.exists() and not folder.is_dir()), None)
 
 
 def source_date_epoch() -> int | None:

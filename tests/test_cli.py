@@ -101,3 +101,16 @@ def test_the_build_process_leaves_the_heavy_libraries_to_the_render_processes(tm
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
     assert result.stdout.strip().splitlines()[-1] == "0 []", result.stderr
     assert (tmp_path / "site" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("command", ["build", "export"])
+def test_an_output_under_a_file_is_refused_before_the_build(command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Found trying it: an export under a file ended in a traceback after a whole build."""
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("notes", encoding="utf-8")
+    root = Path(__file__).resolve().parent.parent
+    where = ["--out", str(a_file / "site")] if command == "build" else ["--single-file", str(a_file / "story.html")]
+    assert main([command, "--root", str(root), *where, "-q"]) == 1
+    error = capsys.readouterr().err
+    assert f"{a_file}: " in error and "is a file" in error
+    assert a_file.read_text(encoding="utf-8") == "notes"
