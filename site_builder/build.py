@@ -14,7 +14,7 @@ from markupsafe import Markup
 from . import __version__, validation, workers
 from .cache import ChartCache
 from .cards import CARD_HEIGHT, CARD_WIDTH, Card, CardJob
-from .charts import MOST_BARS, chart_ids, iter_charts, nearest, service_chart_id
+from .charts import chart_ids, iter_charts, service_chart_id, shown_services
 from .claims import Claim, ClaimResult, check_claims
 from .config import Config
 from .content import ContentRenderer, PageSource, PreparedPage, check_templates, read_pages
@@ -133,9 +133,9 @@ class Builder:
                 for chart in iter_charts(figures, dataset):
                     rendering.add(chart)  # queued in the render processes at once: drawn while the next is built
             except Exception:
-                validation.check(config.datapackage)
+                validation.check(config.datapackage, fingerprint)
                 raise
-            validation.check(config.datapackage)
+            validation.check(config.datapackage, fingerprint)
             lap("charts", " (built; rendering alongside)")
         # Social cards depend on the figures only: queue them now too.
         all_cards = _cards(figures, site)
@@ -166,7 +166,8 @@ class Builder:
         files[RUNTIME] = self.runtime
         try:
             writer.stage(files)  # the social cards are drawn last: write the rest meanwhile
-            files.update({card.output: png for card, png in drawing_cards().items() if card in cards.values()})
+            pngs = drawing_cards()
+            files.update({card.output: pngs[card] for card in cards.values()})
             lap("pages", "" if rendering is None else f" (rendered alongside; charts: {cache.misses} drawn, {cache.hits} from cache)")
             writer.write_site(files)
         except BaseException:
@@ -380,11 +381,9 @@ def _render_pages(
 
 def _listed_services(page: Page, figures: Figures) -> tuple[ServiceFigures, ...]:
     """Return the services a page lists: all of them, except on a service page when there are too many to list on each."""
-    services = figures.services
-    if page.service_code is None or len(services) <= MOST_BARS:
-        return services
-    index = figures.rank_index(page.service_code) if page.service_code != figures.recipient.code else 0
-    return services[nearest(index, len(services))]
+    if page.service_code is None:
+        return figures.services
+    return figures.services[shown_services(figures, page.service_code)]
 
 
 def _cards(figures: Figures, site: SiteInfo) -> dict[str, Card]:

@@ -908,9 +908,7 @@ def service_view(figures: Figures, code: str, calls: pd.DataFrame | None = None)
     calls = _calls_frame(figures) if calls is None else calls  # in rank order, as figures.services
     is_recipient = code == figures.recipient.code
     every = len(calls) <= MOST_BARS
-    # One bar per service on every service's page would make n charts of n bars: past MOST_BARS, show its neighbours instead.
-    rows = slice(None) if every else slice(0, MOST_BARS) if is_recipient else nearest(figures.rank_index(code), len(calls))
-    frame = calls.iloc[rows].copy()
+    frame = calls.iloc[shown_services(figures, code)].copy()
     frame["highlight"] = frame["code"] == code
 
     highlighted = [str(name) for name in frame.loc[frame["highlight"], "service"]]
@@ -1065,6 +1063,18 @@ def _copy_json(value: Any) -> Any:
     if isinstance(value, list):
         return [_copy_json(item) for item in value]
     return value
+
+
+def shown_services(figures: Figures, code: str) -> slice:
+    """Return which services, in rank order, the page and chart of the service `code` show.
+
+    One bar per service on every service's page would make n charts of n bars: past MOST_BARS, a helping
+    service is shown among its neighbours in rank, and the recipient with the MOST_BARS that helped most.
+    """
+    count = len(figures.services)
+    if count <= MOST_BARS:
+        return slice(None)
+    return slice(0, MOST_BARS) if code == figures.recipient.code else nearest(figures.rank_index(code), count)
 
 
 def nearest(index: int, count: int) -> slice:

@@ -11,6 +11,7 @@ from typing import Any
 from . import workers
 from .cache import PNG_SCALE, ChartCache
 from .charts import Chart, namespace_svg_ids
+from .workers import untitled
 
 
 @dataclass(frozen=True)
@@ -119,11 +120,6 @@ def _rendered(chart: Chart, svg: str, png: bytes, vega_json: str, bare: str, nar
         inline_narrow_svg=None if narrow is None else label_svg(narrow[0], chart, "narrow"),
         narrow_vega_json=None if narrow is None else narrow[1],
     )
-
-
-def untitled(spec: dict[str, Any]) -> dict[str, Any]:
-    """Return the spec (Vega-Lite, or the Vega compiled from it) without its title; the page shows the title as text."""
-    return {key: value for key, value in spec.items() if key != "title"}
 
 
 def label_svg(svg: str, chart: Chart, variant: str = "") -> str:

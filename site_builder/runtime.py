@@ -43,8 +43,9 @@ def _kept(cache_folder: Path | None) -> bytes | None:
 
 def start_bundle(cache_folder: Path | None) -> None:
     """Start bundling the runtime in a render process, unless it is kept already or under way."""
-    if cache_folder in _started or _kept(cache_folder) is not None:
-        return
+    under_way = _started.get(cache_folder)
+    if (under_way is not None and not under_way.cancelled()) or _kept(cache_folder) is not None:
+        return  # (a bundling cancelled with its render processes, after a failed build, is started again)
     _started[cache_folder] = workers.submit(workers.bundle_runtime, SNIPPET)
 
 
@@ -54,9 +55,7 @@ def vega_runtime(cache_folder: Path | None) -> bytes:
     if kept is not None:
         return kept
     start_bundle(cache_folder)
-    script = str(workers.collect(_started.pop(cache_folder), "the Vega runtime could not be bundled", "site_builder/runtime.py")).encode("utf-8")
-    ChartCache(cache_folder).put_script(_key(), script)
-    return script
+    return _finish(_started.pop(cache_folder), ChartCache(cache_folder))
 
 
 def install() -> tuple[Path, bool]:
@@ -66,6 +65,12 @@ def install() -> tuple[Path, bool]:
     if kept.get_script(_key()) is not None:
         return folder, False
     folder.mkdir(parents=True, exist_ok=True)
-    script = str(workers.collect(workers.submit(workers.bundle_runtime, SNIPPET), "the Vega runtime could not be bundled", "site_builder/runtime.py"))
-    kept.put_script(_key(), script.encode("utf-8"))
+    _finish(workers.submit(workers.bundle_runtime, SNIPPET), kept)
     return folder, True
+
+
+def _finish(bundling: Future[Any], cache: ChartCache) -> bytes:
+    """Wait for a bundling, keep the script in `cache`, and return it."""
+    script = str(workers.collect(bundling, "the Vega runtime could not be bundled", "site_builder/runtime.py")).encode("utf-8")
+    cache.put_script(_key(), script)
+    return script

@@ -31,12 +31,15 @@ def data_fingerprint(folder: Path) -> str:
 
 def start(datapackage: Path) -> None:
     """Start checking the data package in a render process, unless a check of the same data is under way."""
-    _check(datapackage)
+    _check(datapackage, data_fingerprint(datapackage.parent))
 
 
-def check(datapackage: Path) -> None:
-    """Wait for the check of the data package as it is now (started now if it was not) and raise its first problem."""
-    future = _started.pop(_check(datapackage))
+def check(datapackage: Path, fingerprint: str | None = None) -> None:
+    """Wait for the check of the data package as it is now (started now if it was not) and raise its first problem.
+
+    `fingerprint`: the data folder's data_fingerprint, if the caller has it already.
+    """
+    future = _started.pop(_check(datapackage, fingerprint or data_fingerprint(datapackage.parent)))
     try:
         problem = workers.collect(future, "the data could not be checked against its schemas", str(datapackage))
     except ChartError as error:
@@ -46,11 +49,11 @@ def check(datapackage: Path) -> None:
         raise DataError(message, Path(path) if path is not None else None, line, column, hint)
 
 
-def _check(datapackage: Path) -> tuple[Path, str]:
-    """Return the key of the check of the data as it is now, started unless it is under way."""
-    key = (datapackage, data_fingerprint(datapackage.parent))
+def _check(datapackage: Path, fingerprint: str) -> tuple[Path, str]:
+    """Return the key of the check of the data with this fingerprint, started unless it is under way."""
+    key = (datapackage, fingerprint)
     for stale in [k for k in _started if k[0] == datapackage and k != key]:  # the data changed since: that answer is no use
         _started.pop(stale).cancel()
-    if key not in _started:
+    if key not in _started or _started[key].cancelled():  # cancelled with its render processes, after a failed build
         _started[key] = workers.submit(workers.validate_data, str(datapackage))
     return key

@@ -362,8 +362,13 @@ def render_spec(spec: dict[str, Any], png_scale: float) -> tuple[str, bytes, str
     svg = draw_svg(vega)
     png = rasterise(svg, png_scale)
     # The page prints the title and subtitle as HTML above the chart, so its inline SVG has none.
-    bare = draw_svg({key: value for key, value in vega.items() if key != "title"})
+    bare = draw_svg(untitled(vega))
     return svg, png, json.dumps(vega, sort_keys=True), bare
+
+
+def untitled(spec: dict[str, Any]) -> dict[str, Any]:
+    """Return the spec (Vega-Lite, or the Vega compiled from it) without its title; the page shows the title as text."""
+    return {key: value for key, value in spec.items() if key != "title"}
 
 
 def render_drawing(spec: dict[str, Any]) -> tuple[str, str]:

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from site_builder.build import BuildResult, _listed_services
-from site_builder.charts import MOST_BARS, NEAREST, nearest
+from site_builder.charts import MOST_BARS, NEAREST, nearest, service_view
 from site_builder.figures import Figures, ServiceFigures
 from site_builder.render import Page, service_output
 
@@ -62,10 +62,12 @@ def many_services(built: BuildResult, count: int) -> Figures:
 def test_a_service_page_lists_the_services_its_chart_shows(built: BuildResult) -> None:
     figures = many_services(built, 300)
     frame = pd.DataFrame({"code": [s.code for s in figures.services]})
-    for service in figures.services:
-        page = Page(service_output(service.code), "", "", "service.html", service_code=service.code)
+    for code in [s.code for s in figures.services] + [figures.recipient.code]:
+        page = Page(service_output(code), "", "", "service.html", service_code=code)
         listed = [s.code for s in _listed_services(page, figures)]
-        assert listed == list(ranked_near(frame, service.code)["code"])
+        assert listed == list(service_view(figures, code).frame["code"]), code  # London's page listed 13 of its chart's 25
+        if code != figures.recipient.code:
+            assert listed == list(ranked_near(frame, code)["code"])
 
 
 def test_listing_every_service_page_does_not_walk_every_service_per_page(built: BuildResult) -> None:
