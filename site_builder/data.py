@@ -351,6 +351,15 @@ def check_domain_rules(dataset: Dataset, recipient: str) -> None:
                         hint="every population needs its source, year and basis; leave the population empty if it has none",
                     )
 
+    with_population = set(populations.frame.loc[populations.frame["population"].notna(), "code"])
+    if not with_population & set(aid.frame["code"]):
+        raise DataError(
+            "no helping service in mutual_aid.csv has a population here; the story's rate per 100,000 residents compares those that do",
+            populations.path,
+            column="population",
+            hint="add a sourced population for at least one of them (the others stay 'no data')",
+        )
+
     for table_name, column in URL_COLUMNS:
         table = dataset.tables[table_name]
         for index, url in table.frame[column].items():

@@ -157,6 +157,18 @@ def no_calls_at_all(project: Path) -> Expect:
     return Expect("data/mutual_aid.csv", ("every service has 0 calls_answered",), column="calls_answered")
 
 
+def no_helper_with_a_population(project: Path) -> Expect:
+    """Found by tests/test_properties.py: a table of services none of which has a population ended in a traceback."""
+    path = project / "data" / "populations.csv"
+    rows = read_rows(path)
+    for row in rows[1:]:
+        if row[0] != "LAS":
+            for column in ("population", "population_year", "population_basis", "population_source_url"):
+                row[rows[0].index(column)] = ""
+    write_rows(path, rows)
+    return Expect("data/populations.csv", ("no helping service", "population"), column="population")
+
+
 def category_1_above_calls_answered(project: Path) -> Expect:
     rows = read_rows(aid(project))
     calls = int(rows[3][rows[0].index("calls_answered")])
@@ -449,6 +461,7 @@ CASES: dict[str, Breaker] = {
         empty_count,
         fewer_than_three_services,
         no_calls_at_all,
+        no_helper_with_a_population,
         category_1_above_calls_answered,
         cardiac_arrests_above_calls_answered,
         duplicate_service_code,
