@@ -356,8 +356,9 @@ def _cold_costs() -> dict[str, float]:
     from site_builder.cache import PNG_SCALE
     from site_builder.cards import card_svg
     from site_builder.charts import build_charts
-    from site_builder.data import load_dataset, validation_problem
+    from site_builder.data import load_dataset
     from site_builder.figures import compute_figures
+    from site_builder.package import validation_problem
     from site_builder.render import SiteInfo
     from site_builder.renderer import untitled
     from site_builder.runtime import SNIPPET

@@ -18,12 +18,13 @@ from .charts import chart_ids, iter_charts, service_chart_id, shown_services
 from .claims import Claim, ClaimResult, check_claims
 from .config import Config
 from .content import ContentRenderer, PageSource, PreparedPage, check_templates, read_pages
-from .data import check_package, read_dataset
+from .data import read_dataset
 from .embed import EMBED_FOLDER, Embed, iframe_snippet, oembed, plan_embeds, png_size
 from .errors import ContentError
 from .figures import Figures, ServiceFigures, compute_figures
 from .markup import FigureNamespace
 from .model import Dataset
+from .package import check_package
 from .render import NavLink, Page, PageContext, PageRenderer, SiteInfo, Social, root_for, service_output
 from .renderer import RenderedChart, RenderJob
 from .runtime import start_bundle, vega_runtime

@@ -388,7 +388,7 @@ def bundle_runtime(snippet: str) -> str:
 
 def validate_data(datapackage: str) -> tuple[str, str | None, int | None, str | None, str | None] | None:
     """Check a data package against its schemas (Frictionless) and return its first problem, or None."""
-    from .data import validation_problem
+    from .package import validation_problem
 
     return validation_problem(Path(datapackage))
 
