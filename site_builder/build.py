@@ -459,7 +459,9 @@ def _chart_files(rendered: dict[str, RenderedChart]) -> SiteFiles:
         base = f"{CHART_FOLDER}/{chart_id}"
         files[f"{base}.svg"] = item.svg.encode("utf-8")
         files[f"{base}.png"] = item.png
-        files[f"{base}.vl.json"] = (json.dumps(item.chart.spec, sort_keys=True) + "\n").encode("utf-8")  # compact, as the Vega beside it: indenting takes json's slow path
+        files[f"{base}.vl.json"] = (json.dumps(item.chart.spec, sort_keys=True) + "\n").encode(
+            "utf-8"
+        )  # compact, as the Vega beside it: indenting takes json's slow path
         files[f"{base}.vg.json"] = (item.vega_json + "\n").encode("utf-8")
         if item.narrow_vega_json is not None:
             files[f"{base}.narrow.vg.json"] = (item.narrow_vega_json + "\n").encode("utf-8")

@@ -239,9 +239,16 @@ def _title(title: str, subtitle: str, width: int) -> alt.Title:
     return alt.Title(textwrap.wrap(title, width // 10), subtitle=textwrap.wrap(subtitle, width // 7))
 
 
+# The keys Altair writes after a top-level title: the title goes in before them, where `.properties(title=...)` puts it.
+_AFTER_TITLE = ("transform", "usermeta", "view", "width", "$schema", "datasets")
+
+
 def _spec(altair_chart: alt.TopLevelMixin, title: str, subtitle: str, width: int) -> dict[str, Any]:
-    titled = altair_chart.properties(title=_title(title, subtitle, width))  # type: ignore[attr-defined]
-    spec: dict[str, Any] = titled.to_dict(validate=False)  # validating takes most of a cold build; tests validate every spec
+    # The title goes into the dict, not through `.properties`, which would copy the whole chart (data included) first.
+    untitled_spec: dict[str, Any] = altair_chart.to_dict(validate=False)  # validating takes most of a cold build; tests validate every spec
+    at = next((i for i, key in enumerate(untitled_spec) if key in _AFTER_TITLE), len(untitled_spec))
+    items = list(untitled_spec.items())
+    spec = dict([*items[:at], ("title", _title(title, subtitle, width).to_dict(validate=False)), *items[at:]])
     spec["config"] = theme()
     if "autosize" not in spec and not any(key in spec for key in ("vconcat", "hconcat", "concat")):
         spec["autosize"] = {"type": "fit-x", "contains": "padding"}  # `width` is the whole drawing's

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from . import __version__
@@ -128,6 +129,23 @@ def _runtime(args: argparse.Namespace, root: Path) -> int:
     return 0
 
 
+@contextlib.contextmanager
+def _loading_libraries() -> Iterator[None]:
+    """Import the builder's libraries (pandas, Altair, Jinja: a few hundred thousand objects) without the cycle
+    collector, then set those objects aside from it (gc.freeze) for the rest of the process.
+
+    None of them is garbage, yet every collection during and after the imports would walk them all again:
+    measured on a cold build of the real site, the build's own process spent 1.64 s of CPU with the collector
+    left as it was and 1.44 s with this (medians of 7). The collector runs as usual on the build's own objects.
+    """
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
+
+
 def cache_folder(root: Path) -> Path:
     """Return the render cache, made if missing: .cache/charts in the project, or $SITE_BUILDER_CACHE when set."""
     folder = Path(os.environ.get("SITE_BUILDER_CACHE") or root / CACHE_FOLDER)
@@ -156,8 +174,9 @@ def _build(args: argparse.Namespace, root: Path) -> int:
     if config.datapackage.is_file():
         validation.start(config.datapackage)
     runtime.start_bundle(cache)
-    from .build import build
-    from .writer import DirectoryWriter
+    with _loading_libraries():
+        from .build import build
+        from .writer import DirectoryWriter
 
     def progress(message: str) -> None:
         if not args.quiet:
@@ -176,10 +195,11 @@ def _build(args: argparse.Namespace, root: Path) -> int:
 
 
 def _export(args: argparse.Namespace, root: Path) -> int:
-    from .build import build
-    from .config import load_config
-    from .export import export_single_file
-    from .writer import MemoryWriter, file_in_the_way
+    with _loading_libraries():
+        from .build import build
+        from .config import load_config
+        from .export import export_single_file
+        from .writer import MemoryWriter, file_in_the_way
 
     target = Path(args.single_file)
     if target.is_dir():
@@ -208,7 +228,8 @@ def _export(args: argparse.Namespace, root: Path) -> int:
 def _serve(args: argparse.Namespace, root: Path) -> int:
     import threading
 
-    from .serve import Preview, PreviewServer
+    with _loading_libraries():
+        from .serve import Preview, PreviewServer
 
     def describe(error: BuildError) -> str:
         if args.debug:
