@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import time
@@ -152,20 +153,29 @@ class Builder:
         # The charts have been drawing meanwhile; each page waits only for its own charts, in the order they were queued.
         rendered: Mapping[str, RenderedChart] = stage.rendered if rendering is None else rendering
         sharing = Sharing(renderer, rendered, config.base_url)
-        pages = _content_pages(prepared, content, figures, sharing) + _service_pages(figures)
-        _check_unique_outputs(pages)
-        outputs = {page.output for page in pages}
+        # Every page's place, title and navigation entry are known before any page waits for a chart.
+        outlines = [_outline(item.source) for item in prepared]
+        service_pages = _service_pages(figures)
+        _check_unique_outputs(outlines + service_pages)
+        nav = _navigation(outlines + service_pages)
+        outputs = {page.output for page in outlines + service_pages}
         cards = {output: card for output, card in all_cards.items() if output in outputs}
-        files = _render_pages(pages, site, figures, dataset, sharing, claims, cards)
-        files.update(_embed_files(pages, site, sharing, cards))
-        if rendering is not None:
-            every = rendering.collect()
-            stage = DataStage(fingerprint, dataset, figures, every, {**_chart_files(every), **_data_files(dataset)})
-        files.update(stage.files)
-        files.update(_asset_files(config.templates_dir / ASSETS))
-        self.runtime = self.runtime or vega_runtime(self.cache_dir)  # generated from the installed package, never committed
-        files[RUNTIME] = self.runtime
+        files = _asset_files(config.templates_dir / ASSETS)
         try:
+            # Pages are rendered in the order their charts were queued (the services' first, then the story's), and
+            # each batch is written into the staging folder while the next charts are drawn.
+            writer.stage(files)
+            files.update(_render_pages(service_pages, nav, site, figures, dataset, sharing, claims, cards))
+            writer.stage(files)
+            pages = _content_pages(outlines, prepared, content, figures, sharing) + service_pages
+            files.update(_render_pages(pages[: len(outlines)], nav, site, figures, dataset, sharing, claims, cards))
+            files.update(_embed_files(pages, site, sharing, cards))
+            if rendering is not None:
+                every = rendering.collect()
+                stage = DataStage(fingerprint, dataset, figures, every, {**_chart_files(every), **_data_files(dataset)})
+            files.update(stage.files)
+            self.runtime = self.runtime or vega_runtime(self.cache_dir)  # generated from the installed package, never committed
+            files[RUNTIME] = self.runtime
             writer.stage(files)  # the social cards are drawn last: write the rest meanwhile
             pngs = drawing_cards()
             files.update({card.output: pngs[card] for card in cards.values()})
@@ -272,9 +282,14 @@ class Sharing:
         return block
 
 
-def _content_pages(prepared: list[PreparedPage], content: ContentRenderer, figures: Figures, sharing: Sharing) -> list[Page]:
+def _outline(source: PageSource) -> Page:
+    """Return a content page without its body: where it goes, its title and its place in the navigation."""
+    return Page(source.output, source.title, source.description, source.template, source.path, nav_title=source.nav_title, nav_order=source.nav_order)
+
+
+def _content_pages(outlines: list[Page], prepared: list[PreparedPage], content: ContentRenderer, figures: Figures, sharing: Sharing) -> list[Page]:
     pages = []
-    for item in prepared:
+    for outline, item in zip(outlines, prepared, strict=True):
         source = item.source
         root = root_for(source.output)
         # claim() prints each claim in document order; the build has already checked them.
@@ -287,11 +302,7 @@ def _content_pages(prepared: list[PreparedPage], content: ContentRenderer, figur
             "service_url": functools.partial(_service_link, root),
         }
         body, chart_list = content.render(item, context, functools.partial(_chart_block, sharing, root))
-        pages.append(
-            Page(
-                source.output, source.title, source.description, source.template, source.path, body, tuple(chart_list), None, source.nav_title, source.nav_order
-            )
-        )
+        pages.append(dataclasses.replace(outline, body=body, charts=tuple(chart_list)))
     return pages
 
 
@@ -351,9 +362,15 @@ def _navigation(pages: list[Page]) -> tuple[NavLink, ...]:
 
 
 def _render_pages(
-    pages: list[Page], site: SiteInfo, figures: Figures, dataset: Dataset, sharing: Sharing, claims: list[ClaimResult], cards: dict[str, Card]
+    pages: list[Page],
+    nav: tuple[NavLink, ...],
+    site: SiteInfo,
+    figures: Figures,
+    dataset: Dataset,
+    sharing: Sharing,
+    claims: list[ClaimResult],
+    cards: dict[str, Card],
 ) -> SiteFiles:
-    nav = _navigation(pages)
     files: SiteFiles = {}
     for page in pages:
         root = root_for(page.output)
