@@ -13,7 +13,6 @@ from __future__ import annotations
 import collections
 import contextlib
 import functools
-import importlib.metadata
 import json
 import logging
 import os
@@ -350,6 +349,8 @@ def library_versions() -> str:
     Read from the installed packages' metadata, so the build's own process never loads either library; read once
     per process (parsing the metadata takes milliseconds, and every cache key asks for it).
     """
+    import importlib.metadata  # here, not above: a render process never needs it, and it takes a fifth of a render process's imports
+
     version = importlib.metadata.version
     return f"vl-convert {version('vl-convert-python')} pyvips {version('pyvips')} libvips {version('pyvips-binary')} drawing {DRAWING_VERSION}"
 
