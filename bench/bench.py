@@ -382,8 +382,9 @@ def _cold_costs() -> dict[str, float]:
     charts = cpu("build the chart specs (Altair)", lambda: build_charts(figures, dataset))
     for chart in charts.values():
         vega = cpu("compile Vega-Lite to Vega", lambda c=chart: vlc.vegalite_to_vega(c.spec))
-        svg = cpu("draw SVGs (Vega)", lambda v=vega: vlc.vega_to_svg(v))
-        cpu("draw SVGs (Vega)", lambda v=vega: vlc.vega_to_svg(untitled(v)))
+        bare = cpu("draw SVGs (Vega)", lambda v=vega: vlc.vega_to_svg(untitled(v)))
+        # The downloads' title is set above the untitled drawing; Vega draws the chart again only where it can't be.
+        svg = cpu("draw SVGs (Vega)", lambda v=vega, b=bare: workers.with_title(b, v) or vlc.vega_to_svg(v))
         cpu("rasterise the charts' PNGs (libvips)", lambda s=svg: workers.rasterise(s, PNG_SCALE))
         if chart.narrow_spec is not None:
             narrow = cpu("compile Vega-Lite to Vega", lambda c=chart: vlc.vegalite_to_vega(untitled(c.narrow_spec or {})))
