@@ -12,7 +12,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from shapely.geometry import LineString, MultiPolygon, Polygon, shape
+import numpy as np
+import shapely
+from shapely.geometry import MultiPolygon, Polygon, shape
 
 Point = tuple[float, float]
 
@@ -36,15 +38,14 @@ class MapShape:
 
 def map_shapes(topology: dict[str, Any], object_name: str, width: int) -> tuple[list[MapShape], int]:
     """Return each area of `object_name`, fitted to `width` pixels, and the map's height."""
-    arcs = _decode_arcs(topology)
-    projected = [[_project(lon, lat) for lon, lat in arc] for arc in arcs]
-    xs = [x for arc in projected for x, _ in arc]
-    ys = [y for arc in projected for _, y in arc]
-    left, top = min(xs), min(ys)
-    scale = width / (max(xs) - left)
-    height = math.ceil((max(ys) - top) * scale)
-    fitted = [[((x - left) * scale, (y - top) * scale) for x, y in arc] for arc in projected]
-    simple = [_simplify(arc) for arc in fitted]
+    # Every arc's points in one array: the same arithmetic as point by point, done by numpy and shapely at once.
+    points, lengths = _decode_arcs(topology)
+    projected = np.column_stack((points[:, 0] * math.cos(math.radians(STANDARD_PARALLEL)), -points[:, 1]))
+    (left, top), (right, bottom) = projected.min(axis=0), projected.max(axis=0)
+    scale = width / (right - left)
+    height = math.ceil((bottom - top) * scale)
+    fitted = np.column_stack(((projected[:, 0] - left) * scale, (projected[:, 1] - top) * scale))
+    simple = _simplify_all(fitted, lengths)
     shapes: list[MapShape] = []
     for geometry in topology["objects"][object_name]["geometries"]:
         polygons = _polygons(geometry, simple)
@@ -66,36 +67,46 @@ def map_shapes(topology: dict[str, Any], object_name: str, width: int) -> tuple[
     return shapes, height
 
 
-def _decode_arcs(topology: dict[str, Any]) -> list[list[Point]]:
-    """Return every arc as longitude/latitude points (undoing TopoJSON's quantisation and deltas)."""
+def _decode_arcs(topology: dict[str, Any]) -> tuple[np.ndarray, list[int]]:
+    """Return every arc's longitude/latitude points, one arc after another, and how many points each has (undoing
+    TopoJSON's quantisation and deltas)."""
+    arcs = topology["arcs"]
+    lengths = [len(arc) for arc in arcs]
+    values = np.array([point[:2] for arc in arcs for point in arc]).reshape(-1, 2)
     transform = topology.get("transform")
-    arcs: list[list[Point]] = []
-    for arc in topology["arcs"]:
-        if transform is None:
-            arcs.append([(float(p[0]), float(p[1])) for p in arc])
-            continue
-        (sx, sy), (tx, ty) = transform["scale"], transform["translate"]
-        x = y = 0
-        points: list[Point] = []
-        for dx, dy, *_ in arc:
-            x, y = x + dx, y + dy
-            points.append((x * sx + tx, y * sy + ty))
-        arcs.append(points)
-    return arcs
+    if transform is None:
+        return values.astype(float), lengths
+    if values.dtype.kind in "iu":  # whole numbers, as quantised TopoJSON has: summed exactly however grouped
+        summed = np.cumsum(values, axis=0)
+        ends = np.cumsum(lengths)[:-1]
+        before = np.vstack([np.zeros((1, 2), dtype=summed.dtype), summed[ends - 1]])  # each arc's running total before it
+        positions = summed - np.repeat(before, lengths, axis=0)
+    else:  # arc by arc, in order, as the deltas were written
+        starts = [0, *np.cumsum(lengths)[:-1]]
+        positions = np.concatenate([np.cumsum(values[a : a + n].astype(float), axis=0) for a, n in zip(starts, lengths, strict=True)] or [values.astype(float)])
+    (sx, sy), (tx, ty) = transform["scale"], transform["translate"]
+    return np.column_stack((positions[:, 0] * sx + tx, positions[:, 1] * sy + ty)), lengths
 
 
-def _project(lon: float, lat: float) -> Point:
-    """Project to a plane: equirectangular at the UK's middle latitude, y pointing down."""
-    return lon * math.cos(math.radians(STANDARD_PARALLEL)), -lat
+def _simplify_all(points: np.ndarray, lengths: list[int]) -> list[list[tuple[int, int]]]:
+    """Simplify every arc (its ends stay put, so shared borders still meet) and snap it to whole pixels.
+
+    `points` holds the arcs one after another, `lengths` how many points each has. Arcs of two points stay as they are.
+    """
+    starts = np.cumsum([0, *lengths])
+    long = [i for i, n in enumerate(lengths) if n > 2]
+    index = np.repeat(np.arange(len(long)), [lengths[i] for i in long])
+    rows = np.concatenate([np.arange(starts[i], starts[i + 1]) for i in long]) if long else np.array([], dtype=int)
+    lines = shapely.simplify(shapely.linestrings(points[rows], indices=index), SIMPLIFY_TOLERANCE, preserve_topology=False)
+    kept = dict(zip(long, (shapely.get_coordinates(line) for line in lines), strict=True))
+    return [_snap(kept[i] if i in kept else points[starts[i] : starts[i + 1]]) for i in range(len(lengths))]
 
 
-def _simplify(arc: list[Point]) -> list[tuple[int, int]]:
-    """Simplify one arc (its ends stay put, so shared borders still meet) and snap it to whole pixels."""
-    if len(arc) > 2:
-        arc = list(LineString(arc).simplify(SIMPLIFY_TOLERANCE, preserve_topology=False).coords)
+def _snap(arc: np.ndarray) -> list[tuple[int, int]]:
+    """Round an arc to whole pixels (half to even, as Python's round), without repeating a point."""
     snapped: list[tuple[int, int]] = []
-    for x, y in arc:
-        point = (round(x), round(y))
+    for x, y in np.rint(arc).astype(int).tolist():
+        point = (x, y)
         if not snapped or snapped[-1] != point:
             snapped.append(point)
     return snapped
