@@ -24,8 +24,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import BrokenExecutor, Executor, Future, ThreadPoolExecutor
 from html import escape
 from pathlib import Path
 from typing import IO, Any
@@ -94,7 +93,7 @@ def collect(future: Future[Any], failure: str, path: str) -> Any:
     """Return a render process's result, or raise a ChartError that starts with `failure` and names `path`."""
     try:
         return future.result()
-    except BrokenProcessPool as error:
+    except BrokenExecutor as error:
         discard()
         said = f" ({error})" if str(error) else ""
         raise ChartError(f"{failure}: a render process stopped{said}", path) from None
@@ -178,7 +177,7 @@ class RenderProcesses(Executor):
             try:
                 succeeded, value = _receive(stdout)
             except (OSError, EOFError, pickle.UnpicklingError):
-                channel.broken = BrokenProcessPool(_last_line(channel.log))
+                channel.broken = BrokenRenderProcess(_last_line(channel.log))
                 while channel.in_flight:
                     channel.in_flight.popleft().set_exception(channel.broken)
                 self._fail_queued(channel.broken)  # no build goes on without its charts: nothing waits for a process that may never come
@@ -226,6 +225,14 @@ class RenderProcesses(Executor):
                 log.close()
 
 
+class BrokenRenderProcess(BrokenExecutor):
+    """A render process died: what it held, and what was queued, fails with this (its last words, if any).
+
+    concurrent.futures.process.BrokenProcessPool would say the same, but importing it loads multiprocessing
+    into the build's process and every render process, for one exception class.
+    """
+
+
 class _Channel:
     """One render process as its two threads see it: the tasks sent and not yet answered, oldest first."""
 
@@ -234,7 +241,7 @@ class _Channel:
         self.log = log
         self.in_flight: collections.deque[Future[Any]] = collections.deque()
         self.slots = threading.Semaphore(AHEAD)
-        self.broken: BrokenProcessPool | None = None
+        self.broken: BrokenRenderProcess | None = None
 
 
 def _widen(pipe: IO[bytes]) -> None:
@@ -350,7 +357,7 @@ def library_versions() -> str:
     Read from the installed packages' metadata, so the build's own process never loads either library; read once
     per process (parsing the metadata takes milliseconds, and every cache key asks for it).
     """
-    import importlib.metadata  # here, not above: a render process never needs it, and it takes a fifth of a render process's imports
+    import importlib.metadata  # here, not above: a render process never needs it (the build's process has it from Altair)
 
     version = importlib.metadata.version
     return f"vl-convert {version('vl-convert-python')} pyvips {version('pyvips')} libvips {version('pyvips-binary')} drawing {DRAWING_VERSION}"
