@@ -239,16 +239,24 @@ def _title(title: str, subtitle: str, width: int) -> alt.Title:
     return alt.Title(textwrap.wrap(title, width // 10), subtitle=textwrap.wrap(subtitle, width // 7))
 
 
-# The keys Altair writes after a top-level title: the title goes in before them, where `.properties(title=...)` puts it.
+# The keys Altair writes after top-level params, and after a top-level title: each goes in before them, where Altair puts it.
+_AFTER_PARAMS = ("projection", "resolve", "title", "transform", "usermeta", "view", "width", "$schema", "datasets")
 _AFTER_TITLE = ("transform", "usermeta", "view", "width", "$schema", "datasets")
+
+
+def _put(spec: dict[str, Any], key: str, value: Any, before: tuple[str, ...]) -> dict[str, Any]:
+    """Return the spec with `key` added before the first of the keys `before` it has, as Altair orders them."""
+    items = list(spec.items())
+    at = next((i for i, (name, _) in enumerate(items) if name in before), len(items))
+    return dict([*items[:at], (key, value), *items[at:]])
 
 
 def _spec(altair_chart: alt.TopLevelMixin, title: str, subtitle: str, width: int) -> dict[str, Any]:
     # The title goes into the dict, not through `.properties`, which would copy the whole chart (data included) first.
-    untitled_spec: dict[str, Any] = altair_chart.to_dict(validate=False)  # validating takes most of a cold build; tests validate every spec
-    at = next((i for i, key in enumerate(untitled_spec) if key in _AFTER_TITLE), len(untitled_spec))
-    items = list(untitled_spec.items())
-    spec = dict([*items[:at], ("title", _title(title, subtitle, width).to_dict(validate=False)), *items[at:]])
+    spec: dict[str, Any] = altair_chart.to_dict(validate=False)  # validating takes most of a cold build; tests validate every spec
+    if any(layer.get("name") == BARS_VIEW for layer in spec.get("layer", [])):
+        spec = _put(spec, "params", [{**HOVER, "views": [BARS_VIEW]}], _AFTER_PARAMS)
+    spec = _put(spec, "title", _title(title, subtitle, width).to_dict(validate=False), _AFTER_TITLE)
     spec["config"] = theme()
     if "autosize" not in spec and not any(key in spec for key in ("vconcat", "hconcat", "concat")):
         spec["autosize"] = {"type": "fit-x", "contains": "padding"}  # `width` is the whole drawing's
@@ -338,13 +346,19 @@ def _room_domain(values: pd.Series, width: int) -> list[float]:
 BARS_VIEW = "bars"  # the name of a chart's bars, the view its hover selection lives in
 
 
+# The selection that dims the other rows, as Altair writes `alt.selection_point(name="hover", on="pointerover",
+# clear="pointerout", fields=["service"], empty=True)` added to the view named BARS_VIEW and lifted to the top of
+# the layered chart. `_spec` puts it there itself: layering a view that has a selection makes Altair copy and
+# validate it for every layer (a tenth of the time a chart takes to build). tests/test_charts.py compares.
+HOVER = {"name": "hover", "select": {"type": "point", "clear": "pointerout", "fields": ["service"], "on": "pointerover"}}
+
+
 def _hover_rows(bars: alt.Chart) -> alt.Chart:
     """Dim the other rows while the pointer rests on one (live drawings only: the static SVG shows every row in full)."""
-    hover = alt.selection_point(name="hover", on="pointerover", clear="pointerout", fields=["service"], empty=True)
     # The channel object Altair would infer from alt.condition(hover, alt.value(1.0), alt.value(0.5)), made directly.
-    dimmed = alt.OpacityValue(condition=alt.ConditionalParameterValueDefnumberExprRef(param=alt.ParameterName(hover.name), empty=True, value=1.0), value=0.5)
+    dimmed = alt.OpacityValue(condition=alt.ConditionalParameterValueDefnumberExprRef(param=alt.ParameterName(HOVER["name"]), empty=True, value=1.0), value=0.5)
     # The view the selection lives in is named, so Altair need not name it by a hash of the view (data included).
-    return bars.add_params(hover).encode(opacity=dimmed).properties(name=BARS_VIEW)
+    return bars.encode(opacity=dimmed).properties(name=BARS_VIEW)
 
 
 def _end_labels(data: pd.DataFrame, y: alt.Y, field_name: str, value_format: str = ",.0f") -> alt.Chart:

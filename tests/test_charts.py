@@ -400,3 +400,25 @@ def test_the_real_charts_of_every_service_show_every_service(chart_id: str, buil
     ranked = [s for s in built.figures.services if chart_id != "category-1-share" or s.category_1_share.value is not None]
     assert len(chart.spec["layer"][0]["encoding"]["y"]["sort"]) == len(ranked) <= MOST_BARS
     assert "showing" not in chart.subtitle
+
+
+def test_the_hover_selection_is_the_one_altair_would_write() -> None:
+    """charts._spec adds the rows' hover selection itself (Altair's layering copies and validates it per layer):
+    the spec must be the one Altair makes from the selection, keys' order included."""
+    import altair as alt
+
+    from site_builder.charts import BARS_VIEW, _hover_rows, _spec
+
+    frame = pd.DataFrame({"service": ["A", "B"], "calls": [3, 5]})
+    bars = alt.Chart(frame).mark_bar().encode(y=alt.Y("service:N"), x=alt.X("calls:Q"))
+    labels = alt.Chart(frame).mark_text().encode(y=alt.Y("service:N"), x=alt.X("calls:Q"), text=alt.Text("calls:Q"))
+    ours = _spec(alt.layer(_hover_rows(bars), labels).properties(width=300), "Title", "Subtitle", 300)
+    hover = alt.selection_point(name="hover", on="pointerover", clear="pointerout", fields=["service"], empty=True)
+    dimmed = alt.condition(hover, alt.value(1.0), alt.value(0.5))
+    altairs = alt.layer(bars.add_params(hover).encode(opacity=dimmed).properties(name=BARS_VIEW), labels).properties(
+        width=300, title=alt.Title(["Title"], subtitle=["Subtitle"])
+    )
+    expected = altairs.to_dict()
+    assert json.dumps({k: v for k, v in ours.items() if k not in ("config", "autosize", "$schema")}) == json.dumps(
+        {k: v for k, v in expected.items() if k not in ("config", "autosize", "$schema")}
+    )
