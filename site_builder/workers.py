@@ -1,8 +1,8 @@
 """Render with vl-convert in worker processes, one per core, fed over pipes.
 
 This module imports vl-convert and pyvips only where it draws (the build's own process never loads them), so a
-worker (`python -m site_builder.workers`) starts in a fraction of a second; its first render then pays vl-convert's start-up, which `start` lets a build overlap
-with its own work. A worker's own output (vl-convert logs Vega-Lite's warnings) goes to a file, shown only if
+worker (forked from a single-threaded caller, or else `python -m site_builder.workers`) starts in a fraction of a
+second; its first render then pays vl-convert's start-up, which `start` lets a build overlap with its own work. A worker's own output (vl-convert logs Vega-Lite's warnings) goes to a file, shown only if
 the worker dies; tests/test_charts.py checks that Vega-Lite drops nothing from any spec.
 SITE_BUILDER_RENDER_IN=threads renders in threads of the build's own process instead, with vl-convert's own
 workers (the benchmark compares the two).
@@ -127,16 +127,24 @@ class RenderProcesses(Executor):
         # vl-convert logs Vega-Lite's warnings and its bundler's progress: a worker's own output goes to a file,
         # shown only if the worker dies.
         self._logs = [tempfile.TemporaryFile() for _ in range(count)]  # noqa: SIM115 (open while the processes run)
-        self._processes = [
-            subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, env=env) for log in self._logs
+        # Forked while this process has no other thread (a command line's build): a copy of this interpreter
+        # starts at once, without importing anything again; otherwise (a preview server, a test) a fresh one.
+        fork = _can_fork()
+        self._processes: list[_Process] = [
+            _ForkedProcess(log, {"VIPS_CONCURRENCY": "1"}, warm)
+            if fork
+            else subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, env=env)
+            for log in self._logs
         ]
         self._senders = []
         self._receivers = []
+        self._channels: list[_Channel] = []
         for process, log in zip(self._processes, self._logs, strict=True):
             assert process.stdin is not None and process.stdout is not None
             for pipe in (process.stdin, process.stdout):
                 _widen(pipe)
             channel = _Channel(process, log)
+            self._channels.append(channel)
             self._senders.append(threading.Thread(target=self._send_tasks, args=(channel,), daemon=True))
             self._receivers.append(threading.Thread(target=self._receive_answers, args=(channel,), daemon=True))
         for thread in self._senders + self._receivers:
@@ -148,6 +156,9 @@ class RenderProcesses(Executor):
             raise ValueError(f"render processes run {', '.join(TASKS)} with positional arguments only")
         future: Future[Any] = Future()
         self._tasks.put((future, fn.__name__, args))
+        broken = [channel.broken for channel in self._channels]
+        if all(broken):  # every process has died: no one would ever take the task (nor any queued after the last died)
+            self._fail_queued(broken[0] or BrokenRenderProcess())
         return future
 
     def _send_tasks(self, channel: _Channel) -> None:
@@ -233,10 +244,73 @@ class BrokenRenderProcess(BrokenExecutor):
     """
 
 
+def _can_fork() -> bool:
+    """Whether a render process may be forked from this one: on Linux, while this process runs no other thread, not
+    even a library's own (vl-convert's runtime, say, which a forked copy could not use), and has not loaded the
+    drawing libraries. A command line's build starts its render processes first thing, so it forks them."""
+    if sys.platform != "linux" or os.environ.get(START) == "spawn" or any(name in sys.modules for name in ("vl_convert", "pyvips")):
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
+
+
+START = "SITE_BUILDER_START"  # "spawn" starts every render process as a fresh interpreter (tests compare the two ways)
+
+
+class _ForkedProcess:
+    """A render process forked from this one before it started any thread: what subprocess.Popen offers of one."""
+
+    def __init__(self, log: IO[bytes], environment: dict[str, str], warm: bool) -> None:
+        requests, to_worker = os.pipe()
+        from_worker, replies = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the render process: it must leave through os._exit, never back into the caller's code
+            code = 1
+            try:
+                os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+                os.dup2(log.fileno(), 1)  # what a library prints goes to the log, as a spawned worker's does
+                os.dup2(log.fileno(), 2)
+                keep = sorted({requests, replies})
+                # Another render process's pipe ends must close here, or that process would never see its input end.
+                os.closerange(3, keep[0])
+                os.closerange(keep[0] + 1, keep[1])
+                os.closerange(keep[1] + 1, 1 << 16)
+                os.environ.update(environment)
+                if warm:
+                    warm_up()
+                serve(os.fdopen(requests, "rb"), os.fdopen(replies, "wb"))
+                code = 0
+            except BaseException:  # noqa: BLE001 (whatever stops it, the log says why and the parent sees it die)
+                import traceback
+
+                traceback.print_exc()
+            finally:
+                with contextlib.suppress(BaseException):
+                    sys.stderr.flush()
+                os._exit(code)
+        os.close(requests)
+        os.close(replies)
+        self.stdin: IO[bytes] | None = os.fdopen(to_worker, "wb")
+        self.stdout: IO[bytes] | None = os.fdopen(from_worker, "rb")
+
+    def send_signal(self, signal_number: int) -> None:
+        """Send the process a signal."""
+        os.kill(self.pid, signal_number)
+
+    def wait(self) -> int:
+        """Wait for the process to end and return its exit status."""
+        return os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
+
+
+_Process = subprocess.Popen[bytes] | _ForkedProcess
+
+
 class _Channel:
     """One render process as its two threads see it: the tasks sent and not yet answered, oldest first."""
 
-    def __init__(self, process: subprocess.Popen[bytes], log: IO[bytes]) -> None:
+    def __init__(self, process: _Process, log: IO[bytes]) -> None:
         self.process = process
         self.log = log
         self.in_flight: collections.deque[Future[Any]] = collections.deque()

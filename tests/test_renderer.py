@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -107,6 +110,46 @@ def test_a_render_process_that_dies_is_reported_as_a_chart_error() -> None:
     finally:
         processes.shutdown(wait=False)
     assert workers.submit(workers.render_drawing, {"mark": "point"}).result()[0].startswith("<svg")  # rendering goes on
+
+
+def test_a_task_for_processes_that_all_died_fails_at_once() -> None:
+    """Found forking render processes from a process that had vl-convert loaded: both died, and a task submitted
+    after that waited forever, with no process left to take it."""
+    processes = workers.RenderProcesses(1)
+    try:
+        processes._processes[0].send_signal(signal.SIGKILL)
+        processes._processes[0].wait()
+        deadline = time.monotonic() + 30
+        while processes._channels[0].broken is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        for _ in range(3):  # the first is failed by the process's sending thread, which then stops: the others by submit
+            future = processes.submit(workers.warm_up)
+            with pytest.raises(ChartError, match="a render process stopped"):
+                workers.collect(future, "the test task failed", "tests")
+    finally:
+        processes.shutdown(wait=False)
+
+
+def test_render_processes_are_forked_only_from_a_process_with_one_thread_and_no_drawing_library() -> None:
+    code = "import sys; from site_builder import workers; print(workers._can_fork(), end=' '); import vl_convert; print(workers._can_fork())"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "True False"
+    code = "import threading, time; threading.Thread(target=time.sleep, args=(2,)).start(); from site_builder import workers; print(workers._can_fork())"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+
+
+def test_forked_and_spawned_render_processes_build_the_same_site(tmp_path: Path) -> None:
+    """A command line's build forks its render processes (no interpreter to start); a fresh interpreter per process,
+    as a preview server or a test gets, must draw every file the same."""
+    root = Path(__file__).resolve().parent.parent
+    sites = {}
+    for start in ("fork", "spawn"):
+        env = {**os.environ, "SITE_BUILDER_CACHE": str(tmp_path / f"cache-{start}"), workers.START: start}
+        command = [sys.executable, "-c", "from site_builder.cli import run; run()", "build", "--root", str(root), "--out", str(tmp_path / start), "-q"]
+        subprocess.run(command, env=env, check=True, capture_output=True)
+        sites[start] = {path.relative_to(tmp_path / start): path.read_bytes() for path in sorted((tmp_path / start).rglob("*")) if path.is_file()}
+    assert sites["fork"].keys() == sites["spawn"].keys()
+    assert [name for name in sites["fork"] if sites["fork"][name] != sites["spawn"][name]] == []
 
 
 def test_a_chart_draws_the_same_svg_whatever_was_drawn_before(built: BuildResult) -> None:
