@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 TOOLS := .tools
 VNU_JAR := $(TOOLS)/node_modules/vnu-jar/build/dist/vnu.jar
 
-# make serve PORT=8001; make bench RUNS=5 SCALES=13,130,1300 (the 1,300-service build adds about a minute on 2 cores)
+# make serve PORT=8001; make bench RUNS=5 SCALES=13,130,1300 (the 1,300-service build adds about 45 s on 2 cores)
 PORT ?= 8000
 RUNS ?= 5
 SCALES ?= 13,130
