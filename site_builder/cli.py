@@ -31,9 +31,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result: int = args.handler(args, root)
         return result
-    except BuildError as error:
+    except (BuildError, OSError) as error:
         if args.debug:
             traceback.print_exc()
+        if isinstance(error, OSError):  # a file the system would not let us read or write: named, as any other mistake
+            error = BuildError(f"can't be read or written: {error.strerror or error}", error.filename)
         print(error.describe(root), file=sys.stderr)
         if getattr(args, "command", "") == "build":
             print("The previous site, if any, was left as it was.", file=sys.stderr)

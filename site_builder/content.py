@@ -159,6 +159,8 @@ def check_templates(pages: Iterable[PageSource], available: Iterable[str]) -> No
 
 def read_page(path: Path) -> PageSource:
     """Split one page into front matter and body, and check the front matter."""
+    if not path.is_file():
+        raise ContentError("this is a folder, not a Markdown page", path, hint="rename it, or move the page out of it")
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")

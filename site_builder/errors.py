@@ -32,8 +32,8 @@ class BuildError(Exception):
         if self.path is not None:
             path = Path(self.path)
             if root is not None:
-                with contextlib.suppress(ValueError):
-                    path = path.resolve().relative_to(root.resolve())
+                with contextlib.suppress(ValueError):  # (a symbolic link is named by itself, not by what it points to)
+                    path = (path.parent.resolve() / path.name).relative_to(root.resolve())
             parts.append(path.as_posix())
         if self.line is not None:
             parts.append(f"line {self.line}")

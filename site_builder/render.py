@@ -156,6 +156,8 @@ class PageRenderer:
         except jinja2.TemplateError as error:
             path, line = _template_frame(error)
             raise TemplateError(str(error.message), path or self.templates_dir / template_name, line) from None
+        except OSError as error:  # a template the system won't let us read
+            raise TemplateError(f"the template can't be read: {error.strerror or error}", error.filename or self.templates_dir / template_name) from None
 
     def render_page(self, context: PageContext) -> str:
         """Render a page with its template."""

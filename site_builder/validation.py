@@ -25,7 +25,12 @@ def data_fingerprint(folder: Path) -> str:
         for path in sorted(folder.rglob("*")):
             if path.is_file():
                 hasher.update(path.relative_to(folder).as_posix().encode() + b"\0")
-                hasher.update(hashlib.sha256(path.read_bytes()).digest())
+                try:
+                    hasher.update(hashlib.sha256(path.read_bytes()).digest())
+                except OSError as error:
+                    raise DataError(
+                        f"the file can't be read: {error.strerror or error}", path, hint="make it a readable file, or move it out of the data folder"
+                    ) from None
     return hasher.hexdigest()
 
 

@@ -391,6 +391,27 @@ def content_in_the_wrong_encoding(project: Path) -> Expect:
     return Expect("content/data.md", ("not utf-8", "byte 0xe9"), line=line)
 
 
+# A file that can't be read, as root can produce one: /proc/self/mem is a regular file whose reading fails (EIO).
+UNREADABLE = Path("/proc/self/mem")
+
+
+def unreadable_file_in_the_data_folder(project: Path) -> Expect:
+    (project / "data" / "notes.bin").symlink_to(UNREADABLE)
+    return Expect("data/notes.bin", ("can't be read",))
+
+
+def folder_named_like_a_page(project: Path) -> Expect:
+    (project / "content" / "notes.md").mkdir()
+    return Expect("content/notes.md", ("folder, not a markdown page",))
+
+
+def unreadable_template(project: Path) -> Expect:
+    path = project / "templates" / "data.html"
+    path.unlink()
+    path.symlink_to(UNREADABLE)
+    return Expect("templates/data.html", ("template can't be read",))
+
+
 def unknown_template(project: Path) -> Expect:
     path = project / "content" / "methodology.md"
     line = replace_in(path, "template: methodology.html", "template: methodologie.html")
@@ -481,6 +502,7 @@ CASES: dict[str, Breaker] = {
         datapackage_types_a_text_column_as_integer,
         datapackage_without_resources,
         missing_boundary_file,
+        unreadable_file_in_the_data_folder,
         boundary_file_invalid_json,
         boundary_file_without_a_service,
         malformed_front_matter,
@@ -495,6 +517,8 @@ CASES: dict[str, Breaker] = {
         content_syntax_error,
         undefined_name_in_content,
         content_in_the_wrong_encoding,
+        folder_named_like_a_page,
+        unreadable_template,
         unknown_template,
         template_syntax_error,
         undefined_template_variable,
@@ -540,7 +564,17 @@ def test_the_catalogue_covers_at_least_thirty_cases() -> None:
     assert len(CASES) >= 30
 
 
-@pytest.mark.parametrize("case", ["non_numeric_count", "malformed_front_matter", "template_syntax_error", "missing_boundary_file"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "non_numeric_count",
+        "malformed_front_matter",
+        "template_syntax_error",
+        "missing_boundary_file",
+        "unreadable_file_in_the_data_folder",
+        "unreadable_template",
+    ],
+)
 def test_a_real_process_prints_no_traceback(case: str, project_copy: Path) -> None:
     expect = CASES[case](project_copy)
     result = subprocess.run([sys.executable, "-m", "site_builder.cli", "build", "--root", str(project_copy), "-q"], capture_output=True, text=True, check=False)
