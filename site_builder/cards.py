@@ -5,14 +5,13 @@ from __future__ import annotations
 import textwrap
 from concurrent.futures import Future
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 from typing import Any
 
 from . import workers
 from .cache import ChartCache
 from .charts import COLOURS, FONT
-from .workers import collect
+from .workers import attribute, collect, text_lines
 
 CARD_WIDTH, CARD_HEIGHT = 1200, 630
 CARD_FOLDER = "cards"
@@ -59,7 +58,7 @@ def card_svg(card: Card) -> str:
     marks = "".join(
         f'<g class="mark-text role-mark layer_{index}_marks" role="graphics-object" aria-roledescription="text mark container">'
         f'<text text-anchor="start" transform="translate({LEFT},{y})" font-family="{_FONT}" font-size="{size}px" font-weight="{weight}" '
-        f'fill="{colour}">{_text(text, round(size * LINE_HEIGHT))}</text></g>'
+        f'fill="{colour}">{text_lines(text, round(size * LINE_HEIGHT))}</text></g>'
         for index, (text, y, size, weight, colour) in enumerate(card_lines(card))
     )
     return (
@@ -74,14 +73,7 @@ def card_svg(card: Card) -> str:
 
 LEFT = 70  # the lines' left edge, and the margin on the right they must not cross
 LINE_HEIGHT = 1.25  # of the font size, between the lines of a wrapped block
-_FONT = FONT.replace('"', "&quot;")  # in a double-quoted attribute, as Vega writes it
-
-
-def _text(text: str | list[str], line_height: int) -> str:
-    if isinstance(text, str):
-        return escape(text, quote=False)
-    first, *rest = (escape(line, quote=False) for line in text)
-    return f"<tspan>{first}</tspan>" + "".join(f'<tspan x="0" dy="{line_height}">{line}</tspan>' for line in rest)
+_FONT = attribute(FONT)
 
 
 class CardJob:

@@ -31,6 +31,7 @@ from .figures import Figures
 from .formatting import format_number
 from .geo import map_shapes
 from .model import Dataset
+from .workers import TITLE_THEME
 
 # Okabe–Ito colours: distinguishable with every common colour-vision deficiency,
 # and mid-tones that hold their contrast on light and dark backgrounds.
@@ -63,7 +64,7 @@ def theme() -> dict[str, Any]:
         "mark": {"aria": False},  # config.aria alone leaves marks as unlabelled graphics-symbol (axe: svg-img-alt)
         "view": {"stroke": None},
         "padding": {"left": 0, "right": 4, "top": 4, "bottom": 4},
-        "title": {"anchor": "start", "fontSize": 17, "fontWeight": 700, "subtitleFontSize": 13, "subtitleColor": MUTED_TEXT, "offset": 12},
+        "title": {**TITLE_THEME, "subtitleColor": MUTED_TEXT},  # the style the downloads' titles are set in (workers.with_title)
         "axis": {
             "labelFontSize": 13,
             "titleFontSize": 13,
