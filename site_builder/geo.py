@@ -76,14 +76,9 @@ def _decode_arcs(topology: dict[str, Any]) -> tuple[np.ndarray, list[int]]:
     transform = topology.get("transform")
     if transform is None:
         return values.astype(float), lengths
-    if values.dtype.kind in "iu":  # whole numbers, as quantised TopoJSON has: summed exactly however grouped
-        summed = np.cumsum(values, axis=0)
-        ends = np.cumsum(lengths)[:-1]
-        before = np.vstack([np.zeros((1, 2), dtype=summed.dtype), summed[ends - 1]])  # each arc's running total before it
-        positions = summed - np.repeat(before, lengths, axis=0)
-    else:  # arc by arc, in order, as the deltas were written
-        starts = [0, *np.cumsum(lengths)[:-1]]
-        positions = np.concatenate([np.cumsum(values[a : a + n].astype(float), axis=0) for a, n in zip(starts, lengths, strict=True)] or [values.astype(float)])
+    # Each arc's deltas summed in order, as they were written (whole numbers in quantised TopoJSON: summed exactly).
+    starts = np.cumsum([0, *lengths[:-1]])
+    positions = np.concatenate([np.cumsum(values[start : start + n], axis=0) for start, n in zip(starts, lengths, strict=True)]) if arcs else values
     (sx, sy), (tx, ty) = transform["scale"], transform["translate"]
     return np.column_stack((positions[:, 0] * sx + tx, positions[:, 1] * sy + ty)), lengths
 

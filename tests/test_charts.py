@@ -422,3 +422,23 @@ def test_the_hover_selection_is_the_one_altair_would_write() -> None:
     assert json.dumps({k: v for k, v in ours.items() if k not in ("config", "autosize", "$schema")}) == json.dumps(
         {k: v for k, v in expected.items() if k not in ("config", "autosize", "$schema")}
     )
+
+
+@pytest.mark.parametrize("delta", [1, 0.25])
+def test_map_arcs_are_decoded_as_topojson_says(delta: float) -> None:
+    """geo decodes every arc at once with numpy: the same points as TopoJSON's rule, point by point (the real
+    boundaries, and with deltas that are not whole numbers)."""
+    from site_builder.geo import _decode_arcs
+
+    topology = load_dataset(load_config(ROOT).datapackage, load_config(ROOT).recipient).boundaries
+    topology = {**topology, "arcs": [[[dx * delta, dy * delta] for dx, dy, *_ in arc] for arc in topology["arcs"]]}
+    (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
+    expected = []
+    for arc in topology["arcs"]:
+        x = y = 0
+        for dx, dy in arc:
+            x, y = x + dx, y + dy
+            expected.append((x * sx + tx, y * sy + ty))
+    points, lengths = _decode_arcs(topology)
+    assert lengths == [len(arc) for arc in topology["arcs"]]
+    assert [tuple(point) for point in points.tolist()] == expected

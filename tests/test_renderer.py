@@ -145,8 +145,13 @@ def test_forked_and_spawned_render_processes_build_the_same_site(tmp_path: Path)
     sites = {}
     for start in ("fork", "spawn"):
         env = {**os.environ, "SITE_BUILDER_CACHE": str(tmp_path / f"cache-{start}"), workers.START: start}
-        command = [sys.executable, "-c", "from site_builder.cli import run; run()", "build", "--root", str(root), "--out", str(tmp_path / start), "-q"]
-        subprocess.run(command, env=env, check=True, capture_output=True)
+        code = (
+            "import sys; from site_builder import cli, workers; "
+            f"code = cli.main(['build', '--root', {str(root)!r}, '--out', {str(tmp_path / start)!r}, '-q']); "
+            "print(code, type(workers.pool()._processes[0]).__name__)"
+        )
+        result = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
+        assert result.stdout.split() == ["0", "_ForkedProcess" if start == "fork" else "Popen"], result.stderr
         sites[start] = {path.relative_to(tmp_path / start): path.read_bytes() for path in sorted((tmp_path / start).rglob("*")) if path.is_file()}
     assert sites["fork"].keys() == sites["spawn"].keys()
     assert [name for name in sites["fork"] if sites["fork"][name] != sites["spawn"][name]] == []
