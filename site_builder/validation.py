@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import workers
-from .errors import ChartError, DataError
+from .errors import BuildError, ChartError, DataError
 
 _started: dict[tuple[Path, str], Future[Any]] = {}  # checks under way, by data package and the data's fingerprint
 
@@ -47,8 +47,8 @@ def check(datapackage: Path, fingerprint: str | None = None) -> None:
     future = _started.pop(_check(datapackage, fingerprint or data_fingerprint(datapackage.parent)))
     try:
         problem = workers.collect(future, "the data could not be checked against its schemas", str(datapackage))
-    except ChartError as error:
-        raise DataError(error.message, datapackage) from None
+    except ChartError as error:  # the check itself failed (its render process died): not a mistake in the data
+        raise BuildError(error.message, datapackage, hint="the data may well be fine: build again") from None
     if problem is not None:
         message, path, line, column, hint = problem
         raise DataError(message, Path(path) if path is not None else None, line, column, hint)

@@ -272,3 +272,22 @@ def test_a_title_wider_than_its_chart_is_left_to_vega() -> None:
     assert workers.with_title(workers.draw_svg(untitled(vega)), vega) is None
     svg, _, _, _ = workers.render_spec(spec, 1)
     assert svg == workers.draw_svg(vega)
+
+
+def test_a_schema_check_whose_render_process_died_is_not_called_a_data_error(project_root: Path) -> None:
+    from site_builder import validation
+    from site_builder.errors import BuildError, DataError
+
+    processes = workers.pool()
+    try:
+        for process in processes._processes:  # type: ignore[attr-defined]
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+        datapackage = project_root / "data" / "datapackage.json"
+        with pytest.raises(BuildError, match="a render process stopped") as raised:
+            validation.check(datapackage)
+        assert not isinstance(raised.value, DataError)
+        assert "data error" not in raised.value.describe()
+    finally:
+        workers.discard()
+    validation.check(datapackage)  # a fresh set of render processes checks it, and the data is fine
