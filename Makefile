@@ -48,9 +48,9 @@ $(VNU_JAR):
 	npm install --silent --no-audit --no-fund --prefix $(TOOLS) vnu-jar@26
 
 check: $(STAMP) browser-tools  ## lint, type-check and test, as CI does
-	$(BIN)/ruff check site_builder tests
-	$(BIN)/ruff format --check site_builder tests
-	$(BIN)/mypy site_builder
+	$(BIN)/ruff check site_builder story tests bench
+	$(BIN)/ruff format --check site_builder story tests bench
+	$(BIN)/mypy site_builder story
 	VNU_JAR=$(VNU_JAR) $(BIN)/python -m pytest
 
 export: $(STAMP)  ## write the story as one self-contained file, _export/story.html

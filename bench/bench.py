@@ -287,13 +287,10 @@ def measure_renderer(runs: int) -> dict[str, Any]:
     import vl_convert as vlc
 
     from site_builder import workers
-    from site_builder.charts import build_charts
-    from site_builder.data import load_dataset
-    from site_builder.figures import compute_figures
+    from site_builder.story import build_charts, load_figures
 
-    config = load_config(ROOT)
-    dataset = load_dataset(config.datapackage, config.recipient)
-    specs = [chart.spec for chart in build_charts(compute_figures(dataset, config.recipient), dataset).values()]
+    story, dataset, figures = load_figures(load_config(ROOT))
+    specs = [chart.spec for chart in build_charts(story, figures, dataset).values()]
     vlc.configure(num_workers=2)  # vl-convert's own workers, so that the two threads' renders can overlap
     workers.warm_up()
 
@@ -352,16 +349,14 @@ def _cold_costs() -> dict[str, float]:
     import vl_convert as vlc
 
     from site_builder import validation, workers
-    from site_builder.build import _cards
     from site_builder.cache import PNG_SCALE
     from site_builder.cards import card_svg
-    from site_builder.charts import build_charts
     from site_builder.data import load_dataset
-    from site_builder.figures import compute_figures
     from site_builder.package import validation_problem
     from site_builder.render import SiteInfo
     from site_builder.renderer import untitled
     from site_builder.runtime import SNIPPET
+    from site_builder.story import build_charts, load_story
 
     costs: dict[str, float] = {"python start-up and imports (the builder's, and this benchmark's)": time.process_time()}
 
@@ -377,9 +372,11 @@ def _cold_costs() -> dict[str, float]:
     problem = cpu("check the data against its schemas (Frictionless, in a render process)", lambda: validation_problem(config.datapackage))
     assert problem is None, problem
     validation.check = lambda datapackage: None  # checked just above, in this process: load_dataset need not ask a render process
-    dataset = cpu("load the data", lambda: load_dataset(config.datapackage, config.recipient))
-    figures = cpu("compute the figures", lambda: compute_figures(dataset, config.recipient))
-    charts = cpu("build the chart specs (Altair)", lambda: build_charts(figures, dataset))
+    story = load_story(config)
+    dataset = cpu("load the data", lambda: load_dataset(config.datapackage))
+    cpu("load the data", lambda: story.check_data(dataset))
+    figures = cpu("compute the figures", lambda: story.compute_figures(dataset))
+    charts = cpu("build the chart specs (Altair)", lambda: build_charts(story, figures, dataset))
     for chart in charts.values():
         vega = cpu("compile Vega-Lite to Vega", lambda c=chart: vlc.vegalite_to_vega(c.spec))
         bare = cpu("draw SVGs (Vega)", lambda v=vega: vlc.vega_to_svg(untitled(v)))
@@ -390,7 +387,7 @@ def _cold_costs() -> dict[str, float]:
             narrow = cpu("compile Vega-Lite to Vega", lambda c=chart: vlc.vegalite_to_vega(untitled(c.narrow_spec or {})))
             cpu("draw SVGs (Vega)", lambda v=narrow: vlc.vega_to_svg(v))
     site = SiteInfo(config.title, config.description, config.publisher, config.language)
-    for card in _cards(figures, site).values():
+    for card in story.cards(figures, site).values():
         cpu("draw the social cards (libvips)", lambda c=card: workers.rasterise(card_svg(c), 1))
     cpu(f"{INSTALL}bundle the Vega runtime (site-builder runtime)", lambda: workers.bundle_runtime(SNIPPET))
     return costs

@@ -26,10 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import generate_project  # noqa: E402
 
-from site_builder.charts import build_charts  # noqa: E402
 from site_builder.config import load_config  # noqa: E402
-from site_builder.data import load_dataset  # noqa: E402
-from site_builder.figures import compute_figures  # noqa: E402
+from site_builder.story import build_charts, load_figures  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,10 +47,9 @@ def main() -> None:
         projects += [(f"synthetic-{n}", generate_project(Path(folder) / f"s{n}", int(n))) for n in arguments.scales.split(",") if n]
         for name, root in projects:
             config = load_config(root)
-            dataset = load_dataset(config.datapackage, config.recipient)
-            figures = compute_figures(dataset, config.recipient)
+            story, dataset, figures = load_figures(config)
             start = time.perf_counter()
-            charts = build_charts(figures, dataset)
+            charts = build_charts(story, figures, dataset)
             print(f"{name}: build_charts first call {time.perf_counter() - start:.3f} s", file=sys.stderr)
             for chart_id, chart in charts.items():
                 print(name, chart_id, "wide", digest(chart.spec))
@@ -63,7 +60,7 @@ def main() -> None:
                 times = []
                 for _ in range(arguments.time):
                     start = time.perf_counter()
-                    build_charts(figures, dataset)
+                    build_charts(story, figures, dataset)
                     times.append(time.perf_counter() - start)
                 print(f"{name}: build_charts median {statistics.median(times):.3f} s of {arguments.time} runs, {len(charts)} charts", file=sys.stderr)
 

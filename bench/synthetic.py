@@ -55,7 +55,9 @@ def generate_project(destination: Path, services: int) -> Path:
     if destination.exists():
         shutil.rmtree(destination)
     destination.mkdir(parents=True)
-    shutil.copy2(ROOT / "site.yml", destination / "site.yml")
+    settings = (ROOT / "site.yml").read_text(encoding="utf-8")
+    # The generated project tells the real story: its settings name the story's package where it is.
+    (destination / "site.yml").write_text(settings.replace("story: story ", f"story: {ROOT / 'story'} ", 1), encoding="utf-8")
     shutil.copytree(ROOT / "templates", destination / "templates")
     shutil.copytree(ROOT / "data", destination / "data")
     content = destination / "content"

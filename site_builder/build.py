@@ -15,20 +15,20 @@ from markupsafe import Markup
 from . import __version__, validation, workers
 from .cache import ChartCache
 from .cards import CARD_HEIGHT, CARD_WIDTH, Card, CardJob
-from .charts import chart_ids, iter_charts, service_chart_id, shown_services
 from .claims import Claim, ClaimResult, check_claims
 from .config import Config
 from .content import ContentRenderer, PageSource, PreparedPage, check_templates, read_pages
 from .data import read_dataset
 from .embed import EMBED_FOLDER, Embed, iframe_snippet, oembed, plan_embeds, png_size
 from .errors import ContentError
-from .figures import Figures, ServiceFigures, compute_figures
+from .figures import Figures
 from .markup import FigureNamespace
 from .model import Dataset
 from .package import check_package
-from .render import NavLink, Page, PageContext, PageRenderer, SiteInfo, Social, root_for, service_output
+from .render import NavLink, Page, PageContext, PageRenderer, SiteInfo, Social, root_for
 from .renderer import RenderedChart, RenderJob
 from .runtime import start_bundle, vega_runtime
+from .story import Story, load_story
 from .validation import data_fingerprint
 from .writer import SiteFiles, Writer
 
@@ -37,7 +37,6 @@ ASSETS = "assets"
 CHART_FOLDER = "charts"
 RUNTIME = f"{ASSETS}/vega-runtime.js"
 DATA_FOLDER = "data"
-SERVICES_INDEX = "services/index.html"
 METHODOLOGY = "methodology/index.html"  # where claims are listed and checked
 
 
@@ -70,9 +69,9 @@ def _quiet(_: str) -> None:
     pass
 
 
-def build(config: Config, writer: Writer, *, cache_dir: Path | None = None, progress: Progress = _quiet) -> BuildResult:
+def build(config: Config, writer: Writer, *, cache_dir: Path | None = None, progress: Progress = _quiet, story: Story | None = None) -> BuildResult:
     """Build the whole site in memory, then hand every file to the writer at once."""
-    return Builder(config, cache_dir=cache_dir, progress=progress).build(writer)
+    return Builder(config, cache_dir=cache_dir, progress=progress, story=story).build(writer)
 
 
 class Builder:
@@ -84,8 +83,9 @@ class Builder:
     code needs a new Builder, since the stage holds objects made by that code.
     """
 
-    def __init__(self, config: Config, *, cache_dir: Path | None = None, progress: Progress = _quiet) -> None:
+    def __init__(self, config: Config, *, cache_dir: Path | None = None, progress: Progress = _quiet, story: Story | None = None) -> None:
         self.config = config
+        self.story = story or load_story(config)
         self.cache_dir = cache_dir
         self.progress = progress
         self.data_stage: DataStage | None = None
@@ -96,7 +96,7 @@ class Builder:
 
     def build(self, writer: Writer) -> BuildResult:
         """Build the site in memory, then hand every file to the writer at once."""
-        config = self.config
+        config, story = self.config, self.story
         timings: dict[str, float] = {}
         clock = time.perf_counter()
 
@@ -127,12 +127,13 @@ class Builder:
             # package's own (a missing file, say), as if it had been checked first.
             package = check_package(config.datapackage)
             try:
-                dataset = read_dataset(config.datapackage, *package, config.recipient)
+                dataset = read_dataset(config.datapackage, *package)
+                story.check_data(dataset)
                 lap("data")
-                figures = compute_figures(dataset, config.recipient)
+                figures = story.compute_figures(dataset)
                 lap("figures")
                 rendering = RenderJob(cache)
-                for chart in iter_charts(figures, dataset):
+                for chart in story.charts(figures, dataset):
                     rendering.add(chart)  # queued in the render processes at once: drawn while the next is built
             except Exception:
                 validation.check(config.datapackage, fingerprint)
@@ -140,12 +141,12 @@ class Builder:
             validation.check(config.datapackage, fingerprint)
             lap("charts", " (built; rendering alongside)")
         # Social cards depend on the figures only: queue them now too.
-        all_cards = _cards(figures, site)
+        all_cards = story.cards(figures, site)
         drawing_cards = self._start_cards(list(all_cards.values()))
         renderer = self.renderer = self.renderer or PageRenderer(config.templates_dir)
         sources = read_pages(config.content_dir)
         check_templates(sources, renderer.templates())
-        content = ContentRenderer(figures, chart_ids(figures), _page_names(sources))
+        content = ContentRenderer(figures, story.chart_ids(figures), _page_names(sources, story))
         prepared = [self._prepare(content, source, fingerprint) for source in sources]
         claims = check_claims([c for p in prepared for c in p.claims], figures, set(dataset.sources))
         lap("content")
@@ -155,7 +156,7 @@ class Builder:
         sharing = Sharing(renderer, rendered, config.base_url)
         # Every page's place, title and navigation entry are known before any page waits for a chart.
         outlines = [_outline(item.source) for item in prepared]
-        service_pages = _service_pages(figures)
+        service_pages = story.pages(figures)
         every_page = outlines + service_pages
         _check_unique_outputs(every_page)
         nav = _navigation(every_page)
@@ -166,10 +167,11 @@ class Builder:
             # Pages are rendered in the order their charts were queued (the services' first, then the story's), and
             # each batch is written into the staging folder while the next charts are drawn.
             writer.stage(files)
-            files.update(_render_pages(service_pages, nav, site, figures, dataset, sharing, claims, cards))
+            shared = Shared(site, nav, figures, dataset, sharing, tuple(claims), cards, story)
+            files.update(_render_pages(service_pages, shared))
             writer.stage(files)
-            content_pages = _content_pages(outlines, prepared, content, figures, sharing)
-            files.update(_render_pages(content_pages, nav, site, figures, dataset, sharing, claims, cards))
+            content_pages = _content_pages(outlines, prepared, content, shared)
+            files.update(_render_pages(content_pages, shared))
             pages = content_pages + service_pages
             files.update(_embed_files(pages, site, sharing, cards))
             if rendering is not None:
@@ -215,10 +217,10 @@ class Builder:
         return collect
 
 
-def _page_names(sources: list[PageSource]) -> dict[str, str]:
-    """Return the names content may link to with url(): its own files, and the generated index."""
+def _page_names(sources: list[PageSource], story: Story) -> dict[str, str]:
+    """Return the names content may link to with url(): its own files, and the pages the story names."""
     outputs = {source.path.name: source.output for source in sources}
-    outputs["services"] = SERVICES_INDEX
+    outputs.update(story.page_names())
     return outputs
 
 
@@ -232,10 +234,6 @@ def _report_claims(results: list[ClaimResult], progress: Progress) -> None:
 
 def _page_link(outputs: dict[str, str], root: str, name: str) -> str:
     return root + outputs[name]
-
-
-def _service_link(root: str, code: str) -> str:
-    return root + service_output(code)
 
 
 def _chart_block(sharing: Sharing, root: str, chart_id: str) -> str:
@@ -289,7 +287,7 @@ def _outline(source: PageSource) -> Page:
     return Page(source.output, source.title, source.description, source.template, source.path, nav_title=source.nav_title, nav_order=source.nav_order)
 
 
-def _content_pages(outlines: list[Page], prepared: list[PreparedPage], content: ContentRenderer, figures: Figures, sharing: Sharing) -> list[Page]:
+def _content_pages(outlines: list[Page], prepared: list[PreparedPage], content: ContentRenderer, shared: Shared) -> list[Page]:
     pages = []
     for outline, item in zip(outlines, prepared, strict=True):
         source = item.source
@@ -297,48 +295,14 @@ def _content_pages(outlines: list[Page], prepared: list[PreparedPage], content: 
         # claim() prints each claim in document order; the build has already checked them.
         claims = iter(item.claims)
         context = {
-            "fig": FigureNamespace(figures, root),
+            "fig": FigureNamespace(shared.figures, root),
             "claim": functools.partial(_next_claim_link, claims, root),
             "url": functools.partial(_page_link, content.page_outputs, root),
             "root": root,
-            "service_url": functools.partial(_service_link, root),
+            **shared.story.content_context(root),
         }
-        body, chart_list = content.render(item, context, functools.partial(_chart_block, sharing, root))
+        body, chart_list = content.render(item, context, functools.partial(_chart_block, shared.sharing, root))
         pages.append(dataclasses.replace(outline, body=body, charts=tuple(chart_list)))
-    return pages
-
-
-def _service_page(code: str, title: str, description: str) -> Page:
-    return Page(service_output(code), title, description, "service.html", charts=(service_chart_id("service", code),), service_code=code)
-
-
-def _service_pages(figures: Figures) -> list[Page]:
-    pages = [
-        _service_page(
-            s.code,
-            f"{s.name}: calls answered for London",
-            f"How many of London Ambulance Service's 999 calls {s.name} answered in winter 2020–21, compared with the other services.",
-        )
-        for s in figures.services
-    ]
-    recipient = figures.recipient
-    pages.append(
-        _service_page(
-            recipient.code,
-            f"{recipient.name}: the help it received",
-            f"Which services answered {recipient.name}'s 999 calls in winter 2020–21, and the police officers who drove its ambulances.",
-        )
-    )
-    pages.append(
-        Page(
-            SERVICES_INDEX,
-            "Every ambulance service, compared",
-            "All the UK ambulance services that answered London's 999 calls in winter 2020–21, with links to a page for each.",
-            "services.html",
-            nav_title="Services",
-            nav_order=2,
-        )
-    )
     return pages
 
 
@@ -363,68 +327,46 @@ def _navigation(pages: list[Page]) -> tuple[NavLink, ...]:
     return tuple(NavLink(p.nav_title or p.title, p.output) for p in entries)
 
 
-def _render_pages(
-    pages: list[Page],
-    nav: tuple[NavLink, ...],
-    site: SiteInfo,
-    figures: Figures,
-    dataset: Dataset,
-    sharing: Sharing,
-    claims: list[ClaimResult],
-    cards: dict[str, Card],
-) -> SiteFiles:
+@dataclass(frozen=True)
+class Shared:
+    """What every page of one build shares: the site's words, its navigation, the figures and claims, and the story."""
+
+    site: SiteInfo
+    nav: tuple[NavLink, ...]
+    figures: Figures
+    dataset: Dataset
+    sharing: Sharing
+    claims: tuple[ClaimResult, ...]
+    cards: dict[str, Card]
+    story: Story
+
+
+def _render_pages(pages: list[Page], shared: Shared) -> SiteFiles:
     files: SiteFiles = {}
     for page in pages:
         root = root_for(page.output)
-        service = None
-        if page.service_code and page.service_code != figures.recipient.code:
-            service = figures.service(page.service_code)
-        chart_blocks = {chart_id: sharing.chart_block(chart_id, root) for chart_id in page.charts if page.source is None}
+        sharing = shared.sharing
         context = PageContext(
-            site=site,
+            site=shared.site,
             page=page,
             root=root,
-            nav=nav,
-            fig=FigureNamespace(figures, root),
-            figures=figures,
-            dataset=dataset,
+            nav=shared.nav,
+            fig=FigureNamespace(shared.figures, root),
+            figures=shared.figures,
+            dataset=shared.dataset,
             charts=sharing.rendered,
-            services=_listed_services(page, figures),
-            service=service,
-            claims=tuple(claims),
-            social=_page_social(page, site, cards.get(page.output) or cards["index.html"], sharing, root),
-            extra={"chart_blocks": chart_blocks},
+            claims=shared.claims,
+            social=_page_social(page, shared.cards.get(page.output) or shared.cards.get("index.html"), sharing, root),
+            chart_blocks={chart_id: sharing.chart_block(chart_id, root) for chart_id in page.charts if page.source is None},
+            extra=shared.story.page_context(page, shared.figures, root),
         )
         files[page.output] = sharing.renderer.render_page(context).encode("utf-8")
     return files
 
 
-def _listed_services(page: Page, figures: Figures) -> tuple[ServiceFigures, ...]:
-    """Return the services a page lists: all of them, except on a service page when there are too many to list on each."""
-    if page.service_code is None:
-        return figures.services
-    return figures.services[shown_services(figures, page.service_code)]
-
-
-def _cards(figures: Figures, site: SiteInfo) -> dict[str, Card]:
-    """Return the social card of the home page and of each service page, by page output."""
-    total = figures["calls_answered_total"]
-    period = f"From {figures['date_period_start'].text}"
-    cards = {"index.html": Card("home", period, total.digits, "999 calls to London answered by other UK ambulance services", site.title)}
-    for service in figures.services:
-        cards[service_output(service.code)] = Card(
-            service.slug,
-            service.name,
-            service.calls_answered.digits,
-            f"of London's 999 calls answered, {service.rank_text} of {figures['helper_services'].digits}",
-            site.title,
-        )
-    recipient = figures.recipient
-    cards[service_output(recipient.code)] = Card(recipient.slug, recipient.name, total.digits, "of its 999 calls answered by other services", site.title)
-    return cards
-
-
-def _page_social(page: Page, site: SiteInfo, card: Card, sharing: Sharing, root: str) -> Social:
+def _page_social(page: Page, card: Card | None, sharing: Sharing, root: str) -> Social | None:
+    if card is None:  # a story with no social cards
+        return None
     return Social(
         type="article",
         title=page.title,

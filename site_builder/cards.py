@@ -10,7 +10,7 @@ from typing import Any
 
 from . import workers
 from .cache import ChartCache
-from .charts import COLOURS, FONT
+from .charting import COLOURS, FONT
 from .workers import attribute, collect, text_lines
 
 CARD_WIDTH, CARD_HEIGHT = 1200, 630

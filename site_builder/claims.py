@@ -186,7 +186,7 @@ def _sentence(lines: list[str], claim: Claim, claims: list[Claim], figures: Mapp
             if other is claim:
                 return marker
             return other.phrase if other else "[claim]"
-        if expression.startswith(("url(", "service_url(")):
+        if re.match(r"\w*url\(", expression):
             return ""  # a link's address: the Markdown link below keeps only its words
         named = _FIGURE.match(expression)
         if named and (named.group(1) or named.group(2)) in figures:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -21,12 +23,18 @@ class Config:
     description: str
     publisher: str
     language: str
-    recipient: str
     datapackage: Path
     content_dir: Path
     templates_dir: Path
     output_dir: Path
     base_url: str = ""  # where the site will be published, for embed snippets and social cards; optional
+    story: Path | None = None  # the story's package folder; None: a site of content pages only
+    options: Mapping[str, Any] = field(default_factory=dict, hash=False)  # the settings the engine doesn't know: the story's own
+
+    @property
+    def settings_path(self) -> Path:
+        """Return the settings file."""
+        return self.root / CONFIG_FILE
 
     @property
     def data_dir(self) -> Path:
@@ -34,7 +42,8 @@ class Config:
         return self.datapackage.parent
 
 
-_REQUIRED = ("title", "description", "recipient")
+_REQUIRED = ("title", "description")
+ENGINE_KEYS = {"title", "description", "publisher", "language", "data", "content", "templates", "output", "base_url", "story"}
 
 
 def load_config(root: Path, output: Path | None = None) -> Config:
@@ -56,10 +65,9 @@ def load_config(root: Path, output: Path | None = None) -> Config:
     for key in _REQUIRED:
         if not isinstance(raw.get(key), str) or not raw[key].strip():
             raise ConfigError(f"key '{key}' must be a non-empty text", path, column=key)
-    known = {"title", "description", "publisher", "language", "recipient", "data", "content", "templates", "output", "base_url"}
-    unknown = sorted(set(raw) - known)
-    if unknown:
-        raise ConfigError(f"unknown key '{unknown[0]}'", path, column=unknown[0], hint=f"known keys: {', '.join(sorted(known))}")
+    story = raw.get("story")
+    if story is not None and (not isinstance(story, str) or not story.strip()):
+        raise ConfigError("key 'story' must name the story's package folder", path, column="story")
     base_url = str(raw.get("base_url") or "")
     if base_url and (not base_url.startswith(("https://", "http://")) or not base_url.endswith("/")):
         raise ConfigError(f"'base_url' must be an http(s) address ending in '/', not {base_url!r}", path, column="base_url")
@@ -69,10 +77,11 @@ def load_config(root: Path, output: Path | None = None) -> Config:
         description=raw["description"],
         publisher=str(raw.get("publisher", "")),
         language=str(raw.get("language", "en-GB")),
-        recipient=raw["recipient"],
         datapackage=root / str(raw.get("data", "data/datapackage.json")),
         content_dir=root / str(raw.get("content", "content")),
         templates_dir=root / str(raw.get("templates", "templates")),
         output_dir=output if output is not None else root / str(raw.get("output", "_site")),
         base_url=base_url,
+        story=root / story if story else None,
+        options={key: value for key, value in raw.items() if key not in ENGINE_KEYS},  # the story checks them
     )

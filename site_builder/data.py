@@ -14,24 +14,16 @@ from .errors import DataError
 from .model import ContextValue, Dataset, Field, KeyDate, Source, Table
 from .package import check_package
 
-COUNT_COLUMNS = ("calls_answered", "category_1_calls", "cardiac_arrest_calls")
-# The story ranks the helping services and quotes the top three's share of the calls.
-MIN_HELPERS = 3
-# Columns the pages turn into links; only web addresses may go there (never javascript:).
-URL_COLUMNS = (("sources", "url"), ("populations", "population_source_url"), ("populations", "trust_stated_source_url"))
-# Parts of a service's calls that can never exceed the calls it answered.
-PARTS_OF_CALLS = ("category_1_calls", "cardiac_arrest_calls")
 
-
-def load_dataset(datapackage: Path, recipient: str) -> Dataset:
-    """Read, validate and return everything the data package describes."""
+def load_dataset(datapackage: Path) -> Dataset:
+    """Read, validate and return everything the data package describes (the story's own rules are the story's to check)."""
     package = check_package(datapackage)
     validation.check(datapackage)  # Frictionless, in a render process: usually started before the build's imports loaded
-    return read_dataset(datapackage, *package, recipient)
+    return read_dataset(datapackage, *package)
 
 
-def read_dataset(datapackage: Path, descriptor: dict[str, Any], resources: dict[str, dict[str, Any]], recipient: str) -> Dataset:
-    """Read the tables of a package that check_package passed, and check the story's own rules.
+def read_dataset(datapackage: Path, descriptor: dict[str, Any], resources: dict[str, dict[str, Any]]) -> Dataset:
+    """Read the tables of a package that check_package passed, and check what every site's data must satisfy.
 
     The caller must call validation.check too, and let its problem come first: a value that breaks a schema
     can stop the reading here with a plainer message (the builder checks once the charts are queued, so as
@@ -49,7 +41,7 @@ def read_dataset(datapackage: Path, descriptor: dict[str, Any], resources: dict[
         sources=sources,
         **_boundaries(datapackage, resources),
     )
-    check_domain_rules(dataset, recipient)
+    check_links_and_sources(dataset)
     return dataset
 
 
@@ -129,8 +121,8 @@ def _boundaries(datapackage: Path, resources: dict[str, dict[str, Any]]) -> dict
     except json.JSONDecodeError as error:
         raise DataError(f"not valid JSON: {error.msg}", path, error.lineno) from None
     objects = topology.get("objects") if isinstance(topology, dict) else None
-    if topology.get("type") != "Topology" or not isinstance(objects, dict) or "ambulance_services" not in objects:
-        raise DataError("not a TopoJSON topology with an object 'ambulance_services'", path)
+    if topology.get("type") != "Topology" or not isinstance(objects, dict) or not objects:
+        raise DataError("not a TopoJSON topology with an object", path)
     attribution = str(resource.get("attribution", "")).strip()
     if not attribution:
         raise DataError("the boundaries resource has no 'attribution'", datapackage, column="attribution", hint="the licence requires it on every map")
@@ -138,86 +130,33 @@ def _boundaries(datapackage: Path, resources: dict[str, dict[str, Any]]) -> dict
     notes_path = datapackage.parent / notes if notes else None
     if notes_path is not None and not notes_path.is_file():
         raise DataError("the boundaries' attribution file is missing", notes_path)
-    return {"boundaries": topology, "boundaries_path": path, "boundaries_attribution": attribution, "boundaries_notes": notes_path}
+    return {
+        "boundaries": topology,
+        "boundaries_path": path,
+        "boundaries_attribution": attribution,
+        "boundaries_notes": notes_path,
+        "boundary_object": next(iter(objects)),
+    }
 
 
-def boundary_codes(dataset: Dataset) -> set[str]:
-    """Return the service codes the boundary file has shapes for."""
-    geometries = dataset.boundaries["objects"][dataset.boundary_object].get("geometries", [])
-    return {g.get("properties", {}).get("code") for g in geometries}
-
-
-def check_domain_rules(dataset: Dataset, recipient: str) -> None:
-    """Check what a table schema cannot say: sums, cross-table rules and sources."""
-    aid = dataset.tables["mutual_aid"]
-    if len(aid.frame) < MIN_HELPERS:
-        raise DataError(
-            f"the table lists {len(aid.frame)} service(s); the story compares at least {MIN_HELPERS}",
-            aid.path,
-            hint="it ranks the services and quotes the top three's share",
-        )
-    for column in ("calls_answered", "category_1_calls"):
-        if int(aid.frame[column].sum()) == 0:
-            raise DataError(f"every service has 0 {column}; the story's shares divide by their total", aid.path, column=column)
-    for index, row in aid.frame.iterrows():
+def check_links_and_sources(dataset: Dataset) -> None:
+    """Check what every site's data must satisfy: sources link to web addresses, and context rows name a known source."""
+    sources = dataset.tables["sources"]
+    for index, url in sources.frame["url"].items():
         assert isinstance(index, int)
-        for part in PARTS_OF_CALLS:
-            if row[part] > row["calls_answered"]:
-                raise DataError(
-                    f"{part} ({row[part]}) is more than calls_answered ({row['calls_answered']}) for {row['code']}",
-                    aid.path,
-                    aid.line_of(index),
-                    part,
-                    hint="a part of the calls cannot exceed the whole",
-                )
-        if row["code"] == recipient:
-            raise DataError(f"{recipient} is the service being helped and cannot appear as a helper", aid.path, aid.line_of(index), "code")
-
-    populations = dataset.tables["populations"]
-    if recipient not in set(populations.frame["code"]):
-        raise DataError(f"the service being helped, '{recipient}', has no row", populations.path, hint="add it, or fix 'recipient' in site.yml")
-    for index, row in populations.frame.iterrows():
-        assert isinstance(index, int)
-        if pd.notna(row["population"]):
-            for column in ("population_source_url", "population_year", "population_basis"):
-                if pd.isna(row[column]):
-                    raise DataError(
-                        f"the population of {row['code']} has no {column.removeprefix('population_')}",
-                        populations.path,
-                        populations.line_of(index),
-                        column,
-                        hint="every population needs its source, year and basis; leave the population empty if it has none",
-                    )
-
-    with_population = set(populations.frame.loc[populations.frame["population"].notna(), "code"])
-    if not with_population & set(aid.frame["code"]):
-        raise DataError(
-            "no helping service in mutual_aid.csv has a population here; the story's rate per 100,000 residents compares those that do",
-            populations.path,
-            column="population",
-            hint="add a sourced population for at least one of them (the others stay 'no data')",
-        )
-
-    for table_name, column in URL_COLUMNS:
-        table = dataset.tables[table_name]
-        for index, url in table.frame[column].items():
-            assert isinstance(index, int)
-            if pd.notna(url) and not str(url).startswith(("https://", "http://")):
-                raise DataError(
-                    f"'{url}' is not a web address: it must start with https:// or http://",
-                    table.path,
-                    table.line_of(index),
-                    column,
-                    hint="pages link to it, so it must be a web address",
-                )
-
+        check_web_address(url, sources, index, "url")
     for key, value in dataset.context.items():
         if value.source_id not in dataset.sources:
             raise DataError(f"context figure '{key}' names an unknown source '{value.source_id}'", dataset.tables["context"].path)
 
-    shapes = boundary_codes(dataset)
-    missing = sorted(set(aid.frame["code"]) - shapes)
-    if missing:
+
+def check_web_address(url: Any, table: Table, index: int, column: str) -> None:
+    """Stop unless a cell the pages turn into a link is empty or a web address (never javascript:)."""
+    if pd.notna(url) and not str(url).startswith(("https://", "http://")):
         raise DataError(
-            f"the boundary file has no shape for {', '.join(missing)}", dataset.boundaries_path, hint="every service in mutual_aid.csv needs an area on the map"
+            f"'{url}' is not a web address: it must start with https:// or http://",
+            table.path,
+            table.line_of(index),
+            column,
+            hint="pages link to it, so it must be a web address",
         )

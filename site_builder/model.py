@@ -88,17 +88,7 @@ class Dataset:
     boundaries_path: Path = Path()
     boundaries_attribution: str = ""
     boundaries_notes: Path | None = None
-    boundary_object: str = "ambulance_services"
-
-    @property
-    def mutual_aid(self) -> pd.DataFrame:
-        """Return the mutual-aid table, one row per helping service."""
-        return self.tables["mutual_aid"].frame
-
-    @property
-    def populations(self) -> pd.DataFrame:
-        """Return the populations table, one row per service area."""
-        return self.tables["populations"].frame
+    boundary_object: str = ""  # the topology's object that holds the shapes
 
     @property
     def files(self) -> list[Path]:

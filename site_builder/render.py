@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from .claims import ClaimResult
 from .errors import TemplateError
-from .figures import Figures, ServiceFigures
+from .figures import Figures
 from .formatting import format_date
 from .markup import FigureNamespace, figure_anchor
 from .model import Dataset
@@ -63,7 +63,7 @@ class Page:
     source: Path | None = None
     body: Markup = Markup("")
     charts: tuple[str, ...] = ()
-    service_code: str | None = None
+    subject: str | None = None  # what a page the story generates is about (a service's code, say)
     nav_title: str | None = None
     nav_order: int | None = None
 
@@ -80,19 +80,14 @@ class PageContext:
     figures: Figures
     dataset: Dataset
     charts: Mapping[str, RenderedChart] = field(repr=False)
-    services: tuple[ServiceFigures, ...] = ()
-    service: ServiceFigures | None = None
     claims: tuple[ClaimResult, ...] = ()
     social: Social | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    chart_blocks: Mapping[str, Markup] = field(default_factory=dict, repr=False)  # a generated page's charts, drawn
+    extra: Mapping[str, Any] = field(default_factory=dict)  # the names the story adds (see Story.page_context)
 
     def url(self, output: str) -> str:
         """Return a link from this page to another output path, relative so any sub-path works."""
         return self.root + output
-
-    def service_url(self, code: str) -> str:
-        """Return a link to a service's page."""
-        return self.root + service_output(code)
 
     def is_current(self, output: str) -> bool:
         """Say whether a nav entry is this page (or its section)."""
@@ -100,11 +95,6 @@ class PageContext:
             return True
         section = output.rsplit("/", 1)[0] + "/" if "/" in output else None
         return bool(section) and self.page.output.startswith(section or "")
-
-
-def service_output(code: str) -> str:
-    """Return the output path of a service's page."""
-    return f"services/{code.lower()}/index.html"
 
 
 def root_for(output: str) -> str:
@@ -169,7 +159,8 @@ class PageRenderer:
 
 
 def _attributes(context: PageContext) -> dict[str, Any]:
-    return {name: getattr(context, name) for name in context.__dataclass_fields__}
+    names = {name: getattr(context, name) for name in context.__dataclass_fields__ if name != "extra"}
+    return {**names, **context.extra}
 
 
 def _template_frame(error: BaseException) -> tuple[str | None, int | None]:

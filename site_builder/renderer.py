@@ -10,7 +10,7 @@ from typing import Any
 
 from . import workers
 from .cache import PNG_SCALE, ChartCache
-from .charts import Chart, namespace_svg_ids
+from .charting import Chart, namespace_svg_ids
 from .workers import untitled
 
 

@@ -17,25 +17,21 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 from urllib.parse import unquote
 
 import watchfiles
 
 from . import build as build_module
-from .config import CONFIG_FILE, load_config
+from .config import CONFIG_FILE, Config, load_config
 from .errors import BuildError, ChartError
+from .story import story_module, story_modules
 from .writer import MemoryWriter, SiteFiles
 
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 EVENTS_PATH = "/__site-builder/events"
 OVERLAY_ID = "site-builder-error"
 PREVIEW_ATTRIBUTE = "data-site-builder-preview"  # marks the injected script, which a page update keeps running
-PACKAGE_DIR = Path(__file__).resolve().parent
-# The builder's code a change may touch while previewing: reloaded in place, in import order.
-CODE_FILES = ("charts.py", "figures.py")
-RELOADED_MODULES = ("formatting", "model", "data", "figures", "charts", "renderer", "cards", "embed", "markup", "claims", "content", "render", "build")
 KEEPALIVE_SECONDS = 10.0
 
 Log = Callable[[str], None]
@@ -77,19 +73,24 @@ class Preview:
     def watched_paths(self) -> list[Path]:
         """Return the folders and files a change in which rebuilds the site."""
         config = load_config(self.root)
-        folders = [config.content_dir, config.data_dir, config.templates_dir, PACKAGE_DIR]
-        return list(dict.fromkeys(p for p in folders if p.exists()))
+        folders = [config.content_dir, config.data_dir, config.templates_dir, config.story]
+        return list(dict.fromkeys(p for p in folders if p is not None and p.exists()))
 
     def is_watched(self, path: Path) -> bool:
         """Say whether a changed file can affect the site (editors' temporary files cannot)."""
         name = path.name
         if name.startswith((".#", "#")) or name.endswith(("~", ".swp", ".swx", ".tmp")) or "__pycache__" in path.parts:
             return False
-        if path.parent == PACKAGE_DIR:
-            return name in CODE_FILES
+        if self._is_story_code(path):
+            return name.endswith(".py")
         if path.parent == self.root:
             return name == CONFIG_FILE
         return True
+
+    def _is_story_code(self, path: Path) -> bool:
+        """Say whether a path is in the story's package (its code is reloaded when it changes)."""
+        story = load_config(self.root).story
+        return story is not None and path.is_relative_to(story)
 
     # Building -----------------------------------------------------------------------------------
 
@@ -105,9 +106,9 @@ class Preview:
         started = time.perf_counter()
         shown = ", ".join(self._shown(p) for p in changed) or "first build"
         try:
-            code_changed = any(p.parent == PACKAGE_DIR for p in pending)
+            code_changed = any(self._is_story_code(p) for p in pending)
             if code_changed:
-                _reload_code()
+                _reload_story(load_config(self.root))
             if self.builder is None or code_changed or any(p == self.root / CONFIG_FILE for p in pending):
                 self.builder = build_module.Builder(load_config(self.root), cache_dir=self.cache_dir)
             writer = MemoryWriter()
@@ -174,7 +175,7 @@ class Preview:
                 self.rebuild(changed)
 
     def _shown(self, path: Path) -> str:
-        for base in (self.root, PACKAGE_DIR.parent):
+        for base in (self.root,):
             with contextlib.suppress(ValueError):
                 return path.relative_to(base).as_posix()
         return str(path)
@@ -185,26 +186,43 @@ def path_matters(change: watchfiles.Change, path: Path, batch: set[tuple[watchfi
     return path.exists() or (watchfiles.Change.added, str(path)) not in batch
 
 
-def _reload_code() -> None:
-    """Reload the builder's modules in import order, so a chart or figure change takes effect without a restart.
+def _reload_story(config: Config) -> None:
+    """Import the story's package afresh, so a change to its figures or charts takes effect without a restart.
 
-    Each module is reloaded in place, so `build_module.Builder` is the new class; the old Builder and its
-    stages are dropped, since they hold objects made by the old code.
+    Its modules are discovered, not listed: every loaded module of the package is dropped and the package imported
+    again, which imports them anew in the order they import each other. The Builder is made anew after this, since
+    its stages hold objects made by the old code. If the new code fails to load, the old modules stay loaded.
     """
-    for name in RELOADED_MODULES:
-        module = sys.modules.get(f"{__package__}.{name}")
-        if module is None:
-            continue
-        try:
-            importlib.reload(module)
-        except Exception as error:  # the user's chart code may not even parse: say where
-            raise _code_error(error, module) from error
+    if config.story is None:
+        return
+    package = config.story.name
+    old = {name: sys.modules.pop(name) for name in story_modules(package)}
+    importlib.invalidate_caches()
+    try:
+        story_module(config)
+    except Exception as error:  # the story's code may not even parse: say where
+        for name in story_modules(package):
+            del sys.modules[name]
+        sys.modules.update(old)
+        raise _code_error(error, config.story) from error
 
 
-def _code_error(error: Exception, module: ModuleType) -> ChartError:
+def _code_error(error: Exception, package: Path) -> ChartError:
     if isinstance(error, SyntaxError):
-        return ChartError(f"the chart code does not parse: {error.msg}", error.filename or module.__file__, error.lineno)
-    return ChartError(f"the chart code could not be loaded: {type(error).__name__}: {error}", module.__file__)
+        return ChartError(f"the story's code does not parse: {error.msg}", error.filename or package, error.lineno)
+    return ChartError(f"the story's code could not be loaded: {type(error).__name__}: {error}", _innermost_file(error, package))
+
+
+def _innermost_file(error: BaseException, package: Path) -> Path:
+    """Return the story's file where an error was raised (its package's folder if none of its files is in the traceback)."""
+    found = package
+    traceback = error.__traceback__
+    while traceback is not None:
+        filename = Path(traceback.tb_frame.f_code.co_filename)
+        if filename.is_relative_to(package):
+            found = filename
+        traceback = traceback.tb_next
+    return found
 
 
 # Serving --------------------------------------------------------------------------------------

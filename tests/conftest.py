@@ -54,15 +54,23 @@ def mutual_aid() -> pd.DataFrame:
     return pd.read_csv(ROOT / "data" / "mutual_aid.csv")
 
 
-def copy_project(destination: Path) -> Path:
-    """Copy the parts of the project a build reads into `destination`."""
+def copy_project(destination: Path, *, with_story: bool = False) -> Path:
+    """Copy the parts of the project a build reads into `destination`.
+
+    The copy's settings name the real story package where it is (one process imports one package named
+    `story`), unless `with_story`: then the story is copied too, for a test that edits it in a process of its own.
+    """
     destination.mkdir(parents=True, exist_ok=True)
-    for part in PROJECT_PARTS:
+    for part in PROJECT_PARTS + (("story",) if with_story else ()):
         source = ROOT / part
         if source.is_dir():
-            shutil.copytree(source, destination / part)
+            shutil.copytree(source, destination / part, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, destination / part)
+    if not with_story:
+        settings = destination / "site.yml"
+        text = settings.read_text(encoding="utf-8").replace("story: story ", f"story: {ROOT / 'story'} ", 1)
+        settings.write_text(text, encoding="utf-8")
     return destination
 
 

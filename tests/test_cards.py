@@ -7,11 +7,13 @@ from pathlib import Path
 
 import vl_convert as vlc
 
-from site_builder.build import BuildResult, _cards
+from site_builder.build import BuildResult
 from site_builder.cards import CARD_HEIGHT, CARD_WIDTH, LEFT, LINE_HEIGHT, Card, CardJob, card_lines, card_svg
-from site_builder.charts import FONT
+from site_builder.charting import FONT
 from site_builder.embed import png_size
 from site_builder.render import SiteInfo
+from story.figures import Figures
+from story.pages import social_cards
 
 LONG_LABEL = "999 calls to London answered by other UK ambulance services, every one of them counted"
 
@@ -50,7 +52,8 @@ def vega_card(card: Card) -> str:
 
 
 def site_cards(built: BuildResult) -> list[Card]:
-    return list(_cards(built.figures, SiteInfo("London's 999 calls, answered elsewhere", "", "", "en")).values())
+    assert isinstance(built.figures, Figures)
+    return list(social_cards(built.figures, SiteInfo("London's 999 calls, answered elsewhere", "", "", "en")).values())
 
 
 def test_a_card_is_the_svg_vega_draws_from_one_text_mark_per_line(built: BuildResult) -> None:

@@ -20,12 +20,14 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import Browser
 
 from site_builder.build import BuildResult
-from site_builder.charts import CHARTS, MAP_NO_DATA, MAP_NONE, MOST_BARS, Chart, ServiceHighlights, chart_ids, service_highlight
+from site_builder.charting import MOST_BARS, Chart
 from site_builder.config import load_config
 from site_builder.data import load_dataset
-from site_builder.figures import Figures, compute_figures
 from site_builder.geo import map_shapes
 from site_builder.model import Dataset
+from site_builder.story import load_figures
+from story.charts import CHARTS, MAP_NO_DATA, MAP_NONE, ServiceHighlights, chart_ids, service_highlight
+from story.figures import Figures
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -228,9 +230,9 @@ def test_service_pages_highlight_their_own_bar(built: BuildResult, aid: pd.DataF
 
 
 def figures_of(root: Path) -> tuple[Figures, Dataset]:
-    config = load_config(root)
-    dataset = load_dataset(config.datapackage, config.recipient)
-    return compute_figures(dataset, config.recipient), dataset
+    _, dataset, figures = load_figures(load_config(root))
+    assert isinstance(figures, Figures)
+    return figures, dataset
 
 
 @pytest.fixture(scope="module")
@@ -407,7 +409,8 @@ def test_the_hover_selection_is_the_one_altair_would_write() -> None:
     the spec must be the one Altair makes from the selection, keys' order included."""
     import altair as alt
 
-    from site_builder.charts import BARS_VIEW, _hover_rows, _spec
+    from site_builder.charting import BARS_VIEW, _spec
+    from site_builder.charting import hover_rows as _hover_rows
 
     frame = pd.DataFrame({"service": ["A", "B"], "calls": [3, 5]})
     bars = alt.Chart(frame).mark_bar().encode(y=alt.Y("service:N"), x=alt.X("calls:Q"))
@@ -430,7 +433,7 @@ def test_map_arcs_are_decoded_as_topojson_says(delta: float) -> None:
     boundaries, and with deltas that are not whole numbers)."""
     from site_builder.geo import _decode_arcs
 
-    topology = load_dataset(load_config(ROOT).datapackage, load_config(ROOT).recipient).boundaries
+    topology = load_dataset(load_config(ROOT).datapackage).boundaries
     topology = {**topology, "arcs": [[[dx * delta, dy * delta] for dx, dy, *_ in arc] for arc in topology["arcs"]]}
     (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
     expected = []

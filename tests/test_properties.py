@@ -13,9 +13,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from site_builder.data import MIN_HELPERS, load_dataset
+from site_builder.data import load_dataset
 from site_builder.errors import DataError
-from site_builder.figures import compute_figures
 from site_builder.formatting import (
     format_count,
     format_date,
@@ -26,6 +25,8 @@ from site_builder.formatting import (
     ratio_words,
     round_half_up,
 )
+from story.figures import compute_figures
+from story.rules import MIN_HELPERS, check_data
 
 RECIPIENT = "LAS"
 COUNT_COLUMNS = ["calls_answered", "category_1_calls", "cardiac_arrest_calls"]
@@ -167,12 +168,14 @@ def test_any_valid_table_loads_and_its_totals_are_pandas_sums(project: Path, dat
         assume(sum(int(row[header.index(column)]) for row in table) > 0)
     assume(any(row[0] in WITH_POPULATION for row in table))  # the per-100,000 rate needs one (tests/test_bad_input.py)
     path = write_table(project, header, table)
-    dataset = load_dataset(project / "data" / "datapackage.json", RECIPIENT)
+    dataset = load_dataset(project / "data" / "datapackage.json")
+    check_data(dataset, RECIPIENT)
     expected = pd.read_csv(path)
     figures = compute_figures(dataset, RECIPIENT)
-    assert len(dataset.mutual_aid) == len(expected)
+    aid = dataset.tables["mutual_aid"].frame
+    assert len(aid) == len(expected)
     for column in COUNT_COLUMNS:
-        assert int(dataset.mutual_aid[column].sum()) == int(expected[column].sum())
+        assert int(aid[column].sum()) == int(expected[column].sum())
     assert figures["calls_answered_total"].value == expected["calls_answered"].sum()
     assert figures["category_1_total"].value == expected["category_1_calls"].sum()
 
@@ -195,7 +198,7 @@ def test_any_invalid_count_is_rejected_naming_its_row_and_column(project: Path, 
     table[row][header.index(column)] = bad
     write_table(project, header, table)
     with pytest.raises(DataError) as caught:
-        load_dataset(project / "data" / "datapackage.json", RECIPIENT)
+        check_data(load_dataset(project / "data" / "datapackage.json"), RECIPIENT)
     error = caught.value
     assert Path(str(error.path)).name == "mutual_aid.csv"
     assert (error.line, error.column) == (row + 2, column), error.describe()

@@ -18,7 +18,7 @@ import vl_convert as vlc
 from site_builder import runtime, workers
 from site_builder.build import BuildResult
 from site_builder.cache import PNG_SCALE, ChartCache
-from site_builder.charts import Chart
+from site_builder.charting import Chart
 from site_builder.cli import main
 from site_builder.embed import png_size
 from site_builder.errors import ChartError
@@ -241,7 +241,7 @@ def test_every_chart_is_titled_where_vega_would_title_it(built: BuildResult) -> 
 @pytest.mark.parametrize("title_lines", [1, 2, 3])
 @pytest.mark.parametrize("subtitle_lines", [0, 1, 2, 3])
 def test_titles_of_any_length_are_set_as_vega_sets_them(title_lines: int, subtitle_lines: int) -> None:
-    from site_builder.charts import theme
+    from site_builder.charting import theme
 
     spec = {
         "data": {"values": [{"a": "one", "b": 3}, {"a": "two & <three>", "b": 5}]},
@@ -257,7 +257,7 @@ def test_titles_of_any_length_are_set_as_vega_sets_them(title_lines: int, subtit
 
 def test_a_title_wider_than_its_chart_is_left_to_vega() -> None:
     """Vega narrows a chart to make room for a title wider than it: only Vega can draw that one."""
-    from site_builder.charts import theme
+    from site_builder.charting import theme
 
     spec = {
         "data": {"values": [{"a": "one", "b": 3}]},

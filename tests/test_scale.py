@@ -8,10 +8,12 @@ from collections.abc import Iterator
 import pandas as pd
 import pytest
 
-from site_builder.build import BuildResult, _listed_services
-from site_builder.charts import MOST_BARS, NEAREST, nearest, service_view
-from site_builder.figures import Figures, ServiceFigures
-from site_builder.render import Page, service_output
+from site_builder.build import BuildResult
+from site_builder.charting import MOST_BARS
+from site_builder.render import Page
+from story.charts import NEAREST, nearest, service_view
+from story.figures import Figures, ServiceFigures
+from story.pages import page_context, service_output
 
 
 def ranked(count: int) -> pd.DataFrame:
@@ -63,8 +65,8 @@ def test_a_service_page_lists_the_services_its_chart_shows(built: BuildResult) -
     figures = many_services(built, 300)
     frame = pd.DataFrame({"code": [s.code for s in figures.services]})
     for code in [s.code for s in figures.services] + [figures.recipient.code]:
-        page = Page(service_output(code), "", "", "service.html", service_code=code)
-        listed = [s.code for s in _listed_services(page, figures)]
+        page = Page(service_output(code), "", "", "service.html", subject=code)
+        listed = [s.code for s in page_context(page, figures, "")["services"]]
         assert listed == list(service_view(figures, code).frame["code"]), code  # London's page listed 13 of its chart's 25
         if code != figures.recipient.code:
             assert listed == list(ranked_near(frame, code)["code"])
@@ -75,7 +77,7 @@ def test_listing_every_service_page_does_not_walk_every_service_per_page(built: 
     figures.services = CountingServices(figures.services)
     CountingServices.walks = 0
     for code in [f"S{index}" for index in range(1300)]:
-        page = Page(service_output(code), "", "", "service.html", service_code=code)
+        page = Page(service_output(code), "", "", "service.html", subject=code)
         assert figures.service(code).code == code
-        assert len(_listed_services(page, figures)) == NEAREST
+        assert len(page_context(page, figures, "")["services"]) == NEAREST
     assert CountingServices.walks == 0, "a lookup by code that scans the services makes n pages cost n² steps"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import copy_project
 from playwright.sync_api import Browser, Page
 
 from site_builder.build import BuildResult
@@ -205,42 +206,55 @@ root = Path(sys.argv[1])
 preview = serve.Preview(root, cache_dir=Path(sys.argv[2]), describe=lambda error: error.describe(root), log=lambda _: None)
 first = preview.rebuild()
 old_builder = preview.builder
-second = preview.rebuild([serve.PACKAGE_DIR / "charts.py"])
+charts = root / "story" / "charts.py"
+charts.write_text(charts.read_text().replace('"999 calls answered for LAS"', '"999 calls answered for LAS, edited"'))
+second = preview.rebuild([charts])
 print(json.dumps({"first": first.error, "second": second.error, "builds": second.build, "new_builder": preview.builder is not old_builder,
-                  "reused_data": preview.last_result.reused_data, "pages": len(preview.last_result.pages)}))
+                  "reused_data": preview.last_result.reused_data, "pages": len(preview.last_result.pages),
+                  "edited": "999 calls answered for LAS, edited" in preview.files["charts/calls-by-service.vl.json"].decode()}))
 """
 
 
-def test_a_chart_code_change_reloads_the_builder_and_rebuilds_from_the_data(project_copy: Path, chart_cache: Path) -> None:
-    # In a separate process: reloading the builder's modules here would swap classes under the other tests' feet.
-    result = subprocess.run([sys.executable, "-c", RELOAD_SCRIPT, str(project_copy), str(chart_cache)], capture_output=True, text=True, check=False)
+@pytest.fixture
+def project_with_story(tmp_path: Path) -> Path:
+    """Return a copy of the project with its own copy of the story, to edit in a process of its own."""
+    return copy_project(tmp_path / "project", with_story=True)
+
+
+def test_a_chart_code_change_reloads_the_story_and_rebuilds_from_the_data(project_with_story: Path, chart_cache: Path) -> None:
+    # In a separate process: reloading the story's modules here would swap classes under the other tests' feet.
+    charts = (project_with_story / "story" / "charts.py").read_text(encoding="utf-8")
+    assert '"999 calls answered for LAS"' in charts, "the edit below must change the chart"
+    result = subprocess.run([sys.executable, "-c", RELOAD_SCRIPT, str(project_with_story), str(chart_cache)], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     outcome = json.loads(result.stdout)
     assert outcome["first"] is None and outcome["second"] is None
     assert outcome["builds"] == 2 and outcome["new_builder"] and not outcome["reused_data"] and outcome["pages"] > 3
+    assert outcome["edited"], "the chart was rebuilt from the edited code"
 
 
 BROKEN_CODE_SCRIPT = """
-import importlib, json, sys
+import json, sys
 from pathlib import Path
 from site_builder import serve
 root = Path(sys.argv[1])
 preview = serve.Preview(root, cache_dir=Path(sys.argv[2]), describe=lambda error: error.describe(root), log=lambda _: None)
 preview.rebuild()
 good = preview.files
-def broken(module):
-    raise SyntaxError("invalid syntax", (str(serve.PACKAGE_DIR / "charts.py"), 42, 5, "def chart(:"))
-importlib.reload = broken
-status = preview.rebuild([serve.PACKAGE_DIR / "charts.py"])
-print(json.dumps({"error": status.error, "same_site": preview.files is good, "build": status.build}))
+charts = root / "story" / "charts.py"
+lines = charts.read_text().splitlines() + ["def chart(:"]
+charts.write_text("\\n".join(lines) + "\\n")
+status = preview.rebuild([charts])
+print(json.dumps({"error": status.error, "same_site": preview.files is good, "build": status.build, "line": len(lines)}))
 """
 
 
-def test_chart_code_that_does_not_parse_is_reported_and_the_last_good_site_kept(project_copy: Path, chart_cache: Path) -> None:
-    result = subprocess.run([sys.executable, "-c", BROKEN_CODE_SCRIPT, str(project_copy), str(chart_cache)], capture_output=True, text=True, check=False)
+def test_chart_code_that_does_not_parse_is_reported_and_the_last_good_site_kept(project_with_story: Path, chart_cache: Path) -> None:
+    result = subprocess.run([sys.executable, "-c", BROKEN_CODE_SCRIPT, str(project_with_story), str(chart_cache)], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     outcome = json.loads(result.stdout)
-    assert outcome["error"].startswith("chart error:") and "charts.py, line 42" in outcome["error"] and "does not parse" in outcome["error"]
+    assert outcome["error"].startswith("chart error: story/charts.py, line ") and "does not parse" in outcome["error"]
+    assert f"charts.py, line {outcome['line']}:" in outcome["error"]
     assert outcome["same_site"] and outcome["build"] == 1
 
 

@@ -1,128 +1,55 @@
-"""Every chart the site shows: one function each, registered by id, rendered at build time.
+"""The story's charts: one function each, registered by id, rendered at build time.
 
 To add a chart, write one function decorated with `@chart("chart-id")` that takes the
-figures and the dataset and returns a `Chart`; reference it from content with
-`{{ chart("chart-id") }}`. Per-service charts use `@service_chart("prefix")` and get the
+figures and the dataset and returns a `Chart` (see site_builder.charting, the chart kit); reference it from
+content with `{{ chart("chart-id") }}`. Per-service charts use `@service_chart("prefix")` and get the
 service code as a third argument; their ids are `prefix-<code>`. A `@service_chart_builder("prefix")`
 may make the same charts faster, sharing work between services (see `ServiceHighlights`).
-
-Encoding channels are written as objects (`alt.X("share:Q")`, `alt.XValue(0)`, `alt.ColorValue(**alt.condition(...))`),
-never as shorthand strings or dicts: Altair turns those into objects by searching its whole schema, about 10 ms each.
 """
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import json
-import re
 import textwrap
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
 import pandas as pd
-from altair.utils.schemapi import debug_mode
 
-from .errors import ChartError
+from site_builder.charting import (
+    COLOURS,
+    MOST_BARS,
+    MUTED_TEXT,
+    NARROW,
+    TEXT,
+    WIDE,
+    Chart,
+    call_chart,
+    chart_title,
+    data_table,
+    end_labels,
+    hover_rows,
+    make_chart,
+    most_rows,
+    room,
+    room_domain,
+    showing,
+    source_line,
+    unvalidated,
+    value_axis,
+)
+from site_builder.formatting import format_number
+from site_builder.geo import map_shapes
+from site_builder.model import Dataset
+
 from .figures import Figures
-from .formatting import format_number
-from .geo import map_shapes
-from .model import Dataset
-from .workers import TITLE_THEME
+from .rules import BOUNDARY_OBJECT
 
-# Okabe–Ito colours: distinguishable with every common colour-vision deficiency,
-# and mid-tones that hold their contrast on light and dark backgrounds.
-COLOURS = {
-    "category_1": "#D55E00",
-    "other": "#0072B2",
-    "highlight": "#D55E00",
-    "muted": "#8C8C8C",
-    "recipient": "#CC79A7",
-}
-# Arial's metrics (Liberation Sans shares them): the build measures labels with the font the reader sees.
-FONT = "Arial, 'Liberation Sans', 'Helvetica Neue', Helvetica, sans-serif"
-# Each chart is drawn twice: wide for tablets and desktops, and narrow for phones, where a shrunk
-# wide drawing would leave 7 px text. Widths are of the whole drawing, axes and labels included;
-# NARROW fits a 360 px screen less the page's margins, so it is shown at its natural size.
-WIDE = 600
-NARROW = 328
-TEXT = "#333333"
-MUTED_TEXT = "#595959"
-MOST_BARS = 25  # a per-service chart with more services than this shows the service among its neighbours in rank
-NEAREST = 13  # how many services such a chart shows: the service and those ranked just above and below it
-
-
-def theme() -> dict[str, Any]:
-    """Return the one Vega-Lite config every chart shares."""
-    return {
-        "background": None,
-        "font": FONT,
-        "aria": False,  # the page gives each chart a text description and a data table instead
-        "mark": {"aria": False},  # config.aria alone leaves marks as unlabelled graphics-symbol (axe: svg-img-alt)
-        "view": {"stroke": None},
-        "padding": {"left": 0, "right": 4, "top": 4, "bottom": 4},
-        "title": {**TITLE_THEME, "subtitleColor": MUTED_TEXT},  # the style the downloads' titles are set in (workers.with_title)
-        "axis": {
-            "labelFontSize": 13,
-            "titleFontSize": 13,
-            "titleFontWeight": 400,
-            "labelColor": TEXT,
-            "titleColor": MUTED_TEXT,
-            "gridColor": "#e0e0e0",
-            "domainColor": "#767676",
-            "tickColor": "#767676",
-            "labelLimit": 140,
-        },
-        "axisY": {"domain": False, "ticks": False, "labelPadding": 6},
-        "legend": {
-            "labelFontSize": 13,
-            "titleFontSize": 13,
-            "orient": "top",
-            "labelColor": TEXT,
-            "titleColor": TEXT,
-            "symbolStrokeColor": "#595959",
-            "symbolStrokeWidth": 0.5,
-            "direction": "horizontal",
-        },
-        "text": {"fontSize": 13, "fill": TEXT},
-        "bar": {"discreteBandSize": 18},
-        "concat": {"spacing": 28},
-    }
-
-
-@dataclass(frozen=True)
-class DataTable:
-    """Exactly the values a chart plots, as the page's table shows them."""
-
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    raw: tuple[tuple[Any, ...], ...] = field(repr=False)
-
-    def to_csv(self) -> str:
-        """Return the plotted values as CSV, unformatted."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(self.columns)
-        writer.writerows(self.raw)
-        return buffer.getvalue()
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A chart before rendering: its words, its data and its Vega-Lite spec."""
-
-    id: str
-    title: str
-    subtitle: str
-    description: str
-    source: str
-    spec: dict[str, Any] = field(repr=False)
-    table: DataTable = field(repr=False)
-    narrow_spec: dict[str, Any] | None = field(default=None, repr=False)  # the phone drawing; None when one drawing fits both
-
+CODE = "story/charts.py"  # where a failing chart's code is, for its error message
+NEAREST = 13  # how many services a service's chart shows past MOST_BARS: the service and those ranked just above and below it
 
 ChartFunction = Callable[[Figures, Dataset], Chart]
 ServiceChartFunction = Callable[[Figures, Dataset, str], Chart]
@@ -187,109 +114,14 @@ def iter_charts(figures: Figures, dataset: Dataset) -> Iterator[Chart]:
     The services' charts come first: made from one template, each takes milliseconds, so the render processes
     have work at once while the costlier overview charts (tens of milliseconds each) are built.
     """
-    # Altair checks every object it makes against the schema as it makes it (a fifth of the time here); the specs
-    # are the same without, and tests/test_charts.py validates every one against the Vega-Lite schema.
-    with debug_mode(False):
+    with unvalidated():
         for prefix, service_function in SERVICE_CHARTS.items():
             builder = SERVICE_CHART_BUILDERS.get(prefix)
             make = builder(figures, dataset) if builder else functools.partial(service_function, figures, dataset)
             for code in [s.code for s in figures.services] + [figures.recipient.code]:
-                yield _call(service_chart_id(prefix, code), functools.partial(make, code))
+                yield call_chart(service_chart_id(prefix, code), functools.partial(make, code), CODE)
         for chart_id, function in CHARTS.items():
-            yield _call(chart_id, lambda f=function: f(figures, dataset))  # type: ignore[misc]
-
-
-def _call(chart_id: str, make: Callable[[], Chart]) -> Chart:
-    try:
-        result = make()
-    except ChartError:
-        raise
-    except Exception as error:  # a chart function is user code: report which one failed
-        raise ChartError(f"chart '{chart_id}' could not be built: {type(error).__name__}: {error}", "site_builder/charts.py") from error
-    if result.id != chart_id:
-        raise ChartError(f"chart function for '{chart_id}' returned a chart with id '{result.id}'", "site_builder/charts.py")
-    return result
-
-
-def make_chart(
-    chart_id: str,
-    altair_chart: alt.TopLevelMixin,
-    *,
-    title: str,
-    subtitle: str,
-    description: str,
-    source: str,
-    table: pd.DataFrame,
-    labels: dict[str, str],
-    narrow: alt.TopLevelMixin | None = None,
-) -> Chart:
-    """Assemble a Chart: apply the theme and title to each drawing, and keep the plotted table."""
-    narrow_spec = None if narrow is None else _spec(narrow, title, subtitle, NARROW)
-    return Chart(chart_id, title, subtitle, description, source, _spec(altair_chart, title, subtitle, WIDE), data_table(table, labels), narrow_spec)
-
-
-def data_table(table: pd.DataFrame, labels: dict[str, str]) -> DataTable:
-    """Return the columns `labels` names of a chart's table, headed by their labels."""
-    raw = tuple(tuple(_plain(v) for v in row) for row in table[list(labels)].itertuples(index=False))
-    rows = tuple(tuple(_cell(v) for v in row) for row in raw)
-    return DataTable(tuple(labels.values()), rows, raw)
-
-
-def _title(title: str, subtitle: str, width: int) -> alt.Title:
-    """Return a drawing's title and subtitle, wrapped to its width (the PNG and SVG downloads carry them; the page prints them as text)."""
-    return alt.Title(textwrap.wrap(title, width // 10), subtitle=textwrap.wrap(subtitle, width // 7))
-
-
-# The keys Altair writes after top-level params, and after a top-level title: each goes in before them, where Altair puts it.
-_AFTER_PARAMS = ("projection", "resolve", "title", "transform", "usermeta", "view", "width", "$schema", "datasets")
-_AFTER_TITLE = ("transform", "usermeta", "view", "width", "$schema", "datasets")
-
-
-def _put(spec: dict[str, Any], key: str, value: Any, before: tuple[str, ...]) -> dict[str, Any]:
-    """Return the spec with `key` added before the first of the keys `before` it has, as Altair orders them."""
-    items = list(spec.items())
-    at = next((i for i, (name, _) in enumerate(items) if name in before), len(items))
-    return dict([*items[:at], (key, value), *items[at:]])
-
-
-def _spec(altair_chart: alt.TopLevelMixin, title: str, subtitle: str, width: int) -> dict[str, Any]:
-    # The title goes into the dict, not through `.properties`, which would copy the whole chart (data included) first.
-    spec: dict[str, Any] = altair_chart.to_dict(validate=False)  # validating takes most of a cold build; tests validate every spec
-    if any(layer.get("name") == BARS_VIEW for layer in spec.get("layer", [])):
-        spec = _put(spec, "params", [{**HOVER, "views": [BARS_VIEW]}], _AFTER_PARAMS)
-    spec = _put(spec, "title", _title(title, subtitle, width).to_dict(validate=False), _AFTER_TITLE)
-    spec["config"] = theme()
-    if "autosize" not in spec and not any(key in spec for key in ("vconcat", "hconcat", "concat")):
-        spec["autosize"] = {"type": "fit-x", "contains": "padding"}  # `width` is the whole drawing's
-    spec.pop("$schema", None)
-    spec["$schema"] = "https://vega.github.io/schema/vega-lite/v5.json"
-    return spec
-
-
-def _plain(value: Any) -> Any:
-    if pd.isna(value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return format_number(value)
-    if isinstance(value, float):
-        return format_number(value, 1)
-    return str(value) if value != "" else "no data"
-
-
-def source_line(dataset: Dataset, *source_ids: str) -> str:
-    """Return 'Source: ...' naming each source's publisher."""
-    names = [dataset.sources[s].publisher for s in source_ids]
-    return "Source: " + "; ".join(dict.fromkeys(names))
+            yield call_chart(chart_id, lambda f=function: f(figures, dataset), CODE)  # type: ignore[misc]
 
 
 def _calls_frame(figures: Figures) -> pd.DataFrame:
@@ -307,75 +139,15 @@ def _calls_frame(figures: Figures) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _most(frame: pd.DataFrame, ranked_by: str) -> tuple[pd.DataFrame, str]:
-    """Return the first MOST_BARS rows of a ranked frame and the words that say so, or the whole frame and no words.
-
-    A chart of every service stays readable up to MOST_BARS bars; past that it would be thousands of pixels tall (and
-    its PNG tens of megapixels), so it shows the top of the ranking and says how many it leaves out.
-    """
-    if len(frame) <= MOST_BARS:
-        return frame, ""
-    return frame.head(MOST_BARS), f"the {format_number(MOST_BARS)} {ranked_by}, of {format_number(len(frame))}"
-
-
-def _showing(subtitle: str, description: str, shown: str) -> tuple[str, str]:
-    """Add the words of `_most` to a chart's subtitle and description (none when it shows every row)."""
-    if not shown:
-        return subtitle, description
-    return f"{subtitle}; showing {shown}", f"{description} The chart shows {shown}; the table below it has every one."
-
-
 def _period(figures: Figures) -> str:
     return f"from {figures['date_period_start'].text}"
-
-
-def _axis(width: int, title: str | None, value_format: str = ",.0f") -> alt.Axis:
-    """Return a value axis: fewer ticks on the narrow drawing, so the numbers never collide."""
-    return alt.Axis(title=title, format=value_format, tickCount=3 if width <= NARROW else 6, labelFlush=True)
-
-
-def _room(values: pd.Series, width: int) -> alt.Scale:
-    """Return a value scale from zero with room past the longest bar for its printed number."""
-    return alt.Scale(domain=_room_domain(values, width), nice=False)
-
-
-def _room_domain(values: pd.Series, width: int) -> list[float]:
-    """Return the domain of `_room`'s scale."""
-    return [0, float(values.max()) * (1.22 if width <= NARROW else 1.1)]
-
-
-BARS_VIEW = "bars"  # the name of a chart's bars, the view its hover selection lives in
-
-
-# The selection that dims the other rows, as Altair writes `alt.selection_point(name="hover", on="pointerover",
-# clear="pointerout", fields=["service"], empty=True)` added to the view named BARS_VIEW and lifted to the top of
-# the layered chart. `_spec` puts it there itself: layering a view that has a selection makes Altair copy and
-# validate it for every layer (a tenth of the time a chart takes to build). tests/test_charts.py compares.
-HOVER = {"name": "hover", "select": {"type": "point", "clear": "pointerout", "fields": ["service"], "on": "pointerover"}}
-
-
-def _hover_rows(bars: alt.Chart) -> alt.Chart:
-    """Dim the other rows while the pointer rests on one (live drawings only: the static SVG shows every row in full)."""
-    # The channel object Altair would infer from alt.condition(hover, alt.value(1.0), alt.value(0.5)), made directly.
-    dimmed = alt.OpacityValue(condition=alt.ConditionalParameterValueDefnumberExprRef(param=alt.ParameterName(HOVER["name"]), empty=True, value=1.0), value=0.5)
-    # The view the selection lives in is named, so Altair need not name it by a hash of the view (data included).
-    return bars.encode(opacity=dimmed).properties(name=BARS_VIEW)
-
-
-def _end_labels(data: pd.DataFrame, y: alt.Y, field_name: str, value_format: str = ",.0f") -> alt.Chart:
-    """Return the numbers printed at the end of each bar (readers should not have to read them off an axis)."""
-    return (
-        alt.Chart(data)
-        .mark_text(align="left", baseline="middle", dx=4)
-        .encode(y=y, x=alt.X(f"{field_name}:Q", axis=None), text=alt.Text(f"{field_name}:Q", format=value_format))
-    )
 
 
 @chart("calls-by-service")
 def calls_by_service(figures: Figures, dataset: Dataset) -> Chart:
     """Calls answered for London by each service, split into category 1 and other calls."""
     every = _calls_frame(figures)
-    frame, shown = _most(every, "that answered the most")
+    frame, shown = most_rows(every, "that answered the most")
     order = list(frame["service"])
     long = frame.melt(id_vars=["service", "calls"], value_vars=["category_1", "other"], var_name="kind", value_name="count")
     long["kind"] = long["kind"].map({"category_1": "Category 1", "other": "Other calls"})
@@ -387,13 +159,13 @@ def calls_by_service(figures: Figures, dataset: Dataset) -> Chart:
             .mark_bar()
             .encode(
                 y=y,
-                x=alt.X("count:Q", stack="zero", axis=_axis(width, "999 calls answered for LAS"), scale=_room(frame["calls"], width)),
+                x=alt.X("count:Q", stack="zero", axis=value_axis(width, "999 calls answered for LAS"), scale=room(frame["calls"], width)),
                 color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=["Category 1", "Other calls"], range=[COLOURS["category_1"], COLOURS["other"]])),
                 order=alt.Order("kind:N", sort="ascending"),
                 tooltip=[alt.Tooltip("service:N", title="Service"), alt.Tooltip("kind:N", title="Kind"), alt.Tooltip("count:Q", title="Calls", format=",")],
             )
         )
-        return alt.layer(_hover_rows(bars), _end_labels(frame, y, "calls")).properties(width=width, height=alt.Step(22))
+        return alt.layer(hover_rows(bars), end_labels(frame, y, "calls")).properties(width=width, height=alt.Step(22))
 
     top = figures["top_service_short_name"].text
     description = (
@@ -403,7 +175,7 @@ def calls_by_service(figures: Figures, dataset: Dataset) -> Chart:
         f"with {figures['second_service_calls'].digits}. {figures['services_answering_none_names'].text} answered none. "
         f"{figures['category_1_total'].digits} of the calls ({figures['category_1_share'].text}) were category 1."
     )
-    subtitle, description = _showing(f"999 calls answered for London Ambulance Service {_period(figures)}, by service", description, shown)
+    subtitle, description = showing(f"999 calls answered for London Ambulance Service {_period(figures)}, by service", description, shown)
     return make_chart(
         "calls-by-service",
         draw(WIDE),
@@ -429,7 +201,7 @@ def category_1_share(figures: Figures, dataset: Dataset) -> Chart:
     ).sort_values(["share", "service"], ascending=[False, True], kind="stable")
     overall = float(figures["category_1_share"].value) * 100  # type: ignore[arg-type]
     frame["above"] = ["above" if share > overall else "below" for share in frame["share"]]
-    plotted, shown = _most(frame, "highest shares")
+    plotted, shown = most_rows(frame, "highest shares")
     order = list(plotted["service"])
     overall_row = pd.DataFrame(
         [{"service": "All services", "category_1": figures["category_1_total"].value, "calls": figures["calls_answered_total"].value, "share": overall}]
@@ -444,7 +216,7 @@ def category_1_share(figures: Figures, dataset: Dataset) -> Chart:
             .mark_bar()
             .encode(
                 y=y,
-                x=alt.X("share:Q", axis=_axis(width, "Category 1 share of calls answered (%)", ".0f"), scale=_room(plotted["share"], width)),
+                x=alt.X("share:Q", axis=value_axis(width, "Category 1 share of calls answered (%)", ".0f"), scale=room(plotted["share"], width)),
                 color=alt.Color("above:N", scale=alt.Scale(domain=["above", "below"], range=[COLOURS["category_1"], COLOURS["muted"]]), legend=None),
                 tooltip=[
                     alt.Tooltip("service:N", title="Service"),
@@ -460,7 +232,7 @@ def category_1_share(figures: Figures, dataset: Dataset) -> Chart:
             .mark_text(align="left", baseline="bottom", dx=4, dy=-2, fontWeight=700)
             .encode(x=alt.X("share:Q"), y=alt.YValue(0), text=alt.Text("label:N"))
         )
-        return alt.layer(_hover_rows(bars), _end_labels(plotted, y, "share", ".1f"), rule, rule_label).properties(width=width, height=alt.Step(24))
+        return alt.layer(hover_rows(bars), end_labels(plotted, y, "share", ".1f"), rule, rule_label).properties(width=width, height=alt.Step(24))
 
     description = (
         f"Bar chart of the share of category 1 calls among the calls each of {len(answered)} services answered for London. "
@@ -469,7 +241,7 @@ def category_1_share(figures: Figures, dataset: Dataset) -> Chart:
         f"{sum(v == 'above' for v in frame['above'])} services were above that share. "
         f"{figures['services_answering_none_names'].text} answered no calls and so have no share."
     )
-    subtitle, description = _showing(
+    subtitle, description = showing(
         f"Category 1 (immediately life-threatening) calls as a share of each service's calls answered for LAS {_period(figures)}", description, shown
     )
     return make_chart(
@@ -511,7 +283,7 @@ def map_band(calls: int | None, is_recipient: bool, recipient_label: str) -> str
 @chart("map")
 def help_map(figures: Figures, dataset: Dataset) -> Chart:
     """A map of the UK's ambulance services shaded by calls answered, London marked as the service helped."""
-    shapes, height = map_shapes(dataset.boundaries, dataset.boundary_object, MAP_WIDTH)
+    shapes, height = map_shapes(dataset.boundaries, BOUNDARY_OBJECT, MAP_WIDTH)
     recipient = figures.recipient
     recipient_label = "London: being helped"
     by_code = {s.code: s for s in figures.services}
@@ -642,7 +414,7 @@ def calls_per_100k(figures: Figures, dataset: Dataset) -> Chart:
     frame = frame.sort_values(["rate_sort", "calls"], ascending=[False, False], kind="stable").drop(columns="rate_sort")
     frame["population"] = frame["population"].astype("Int64")
     frame["label"] = [f"{format_number(r, 1)}" if not missing else "no data" for r, missing in zip(frame["rate"], frame["no_data"], strict=True)]
-    plotted, shown = _most(frame, "highest rates")
+    plotted, shown = most_rows(frame, "highest rates")
     order = list(plotted["service"])
     rated = plotted[~plotted["no_data"]]
     gaps_shown = plotted[plotted["no_data"]]
@@ -655,7 +427,7 @@ def calls_per_100k(figures: Figures, dataset: Dataset) -> Chart:
             .mark_bar(color=COLOURS["other"])
             .encode(
                 y=y,
-                x=alt.X("rate:Q", axis=_axis(width, "Calls answered per 100,000 residents", ",.0f"), scale=_room(rated["rate"], width)),
+                x=alt.X("rate:Q", axis=value_axis(width, "Calls answered per 100,000 residents", ",.0f"), scale=room(rated["rate"], width)),
                 tooltip=[
                     alt.Tooltip("service:N", title="Service"),
                     alt.Tooltip("rate:Q", title="Calls per 100,000", format=",.1f"),
@@ -668,7 +440,7 @@ def calls_per_100k(figures: Figures, dataset: Dataset) -> Chart:
             .mark_text(align="left", baseline="middle", fontStyle="italic", color=MUTED_TEXT, dx=4)
             .encode(y=y, x=alt.XValue(0), text=alt.Text("label:N"))
         )
-        return alt.layer(_hover_rows(bars), _end_labels(rated, y, "rate", ".1f"), gaps).properties(width=width, height=alt.Step(22))
+        return alt.layer(hover_rows(bars), end_labels(rated, y, "rate", ".1f"), gaps).properties(width=width, height=alt.Step(22))
 
     description = (
         f"Bar chart of calls answered for London per 100,000 residents, for the {figures['services_with_population'].digits} helping services "
@@ -676,7 +448,7 @@ def calls_per_100k(figures: Figures, dataset: Dataset) -> Chart:
         f"The other {figures['services_without_population'].digits} services ({_join(list(missing['service']))}) have no sourced population "
         "and are shown as no data, not estimated."
     )
-    subtitle, description = _showing(
+    subtitle, description = showing(
         f"Calls answered for LAS {_period(figures)} per 100,000 residents of the helping service's area; no data where no population matches it",
         description,
         shown,
@@ -710,7 +482,7 @@ def concentration(figures: Figures, dataset: Dataset) -> Chart:
         group = "Half" if rank <= half else "Three quarters" if rank <= three_quarters else "The rest"
         rows.append({"rank": rank, "service": service.short_name, "calls": service.calls_answered.value, "cumulative": running / total * 100, "group": group})
     frame = pd.DataFrame(rows)
-    plotted, shown = _most(frame, "that answered the most")
+    plotted, shown = most_rows(frame, "that answered the most")
     order = list(plotted["service"])
     marks = pd.DataFrame([{"share": 50, "label": "50%"}, {"share": 75, "label": "75%"}])
 
@@ -724,7 +496,7 @@ def concentration(figures: Figures, dataset: Dataset) -> Chart:
                 x=alt.X(
                     "cumulative:Q",
                     scale=alt.Scale(domain=[0, 118 if width <= NARROW else 110], nice=False),
-                    axis=_axis(width, "Running share of all calls answered (%)", ".0f"),
+                    axis=value_axis(width, "Running share of all calls answered (%)", ".0f"),
                 ),
                 color=alt.Color(
                     "group:N",
@@ -746,14 +518,14 @@ def concentration(figures: Figures, dataset: Dataset) -> Chart:
             .mark_text(align="center", baseline="bottom", dy=-2, fontWeight=700)
             .encode(x=alt.X("share:Q"), y=alt.YValue(0), text=alt.Text("label:N"))
         )
-        return alt.layer(_hover_rows(bars), _end_labels(plotted, y, "cumulative", ".0f"), rules, rule_labels).properties(width=width, height=alt.Step(22))
+        return alt.layer(hover_rows(bars), end_labels(plotted, y, "cumulative", ".0f"), rules, rule_labels).properties(width=width, height=alt.Step(22))
 
     description = (
         f"Bar chart of the running share of the {figures['calls_answered_total'].digits} calls answered for London, with services ranked by calls answered. "
         f"The first {half} services ({_join(list(frame['service'][:half]))}) answered half of the calls between them, and the first {three_quarters} answered three quarters. "
         f"The top three answered {figures['top_three_share'].text}."
     )
-    subtitle, description = _showing("Running share of the calls answered for LAS, adding services from the busiest down", description, shown)
+    subtitle, description = showing("Running share of the calls answered for LAS, adding services from the busiest down", description, shown)
     return make_chart(
         "concentration",
         draw(WIDE),
@@ -793,7 +565,7 @@ def london_share(figures: Figures, dataset: Dataset) -> Chart:
     def draw(width: int) -> alt.TopLevelMixin:
         narrow = width <= NARROW
         y = alt.Y("short:N" if narrow else "bar:N", sort=list(frame["short" if narrow else "bar"]), title=None, axis=alt.Axis(labelLimit=220))
-        x_axis = _axis(width, None if narrow else assumption)
+        x_axis = value_axis(width, None if narrow else assumption)
         base = alt.Chart(frame)
         solid = base.mark_bar().encode(
             y=y,
@@ -973,12 +745,12 @@ def service_view(figures: Figures, code: str, calls: pd.DataFrame | None = None)
 
 def _service_bars(view: ServiceView, width: int) -> alt.Chart:
     """Return the bars of a service's chart, the highlighted one in colour."""
-    return _hover_rows(
+    return hover_rows(
         alt.Chart(view.frame)
         .mark_bar()
         .encode(
             y=_service_y(view),
-            x=alt.X("calls:Q", axis=_axis(width, "999 calls answered for LAS"), scale=_room(view.frame["calls"], width)),
+            x=alt.X("calls:Q", axis=value_axis(width, "999 calls answered for LAS"), scale=room(view.frame["calls"], width)),
             color=alt.ColorValue(**alt.condition(alt.datum.highlight, alt.value(COLOURS["highlight"]), alt.value(view.others))),
             tooltip=[alt.Tooltip("service:N", title="Service"), alt.Tooltip("calls:Q", title="Calls answered", format=",")],
         )
@@ -992,7 +764,7 @@ def _service_y(view: ServiceView) -> alt.Y:
 
 def _draw_service(view: ServiceView, width: int) -> alt.TopLevelMixin:
     """Return one drawing of a service's chart: the bars and their numbers."""
-    return alt.layer(_service_bars(view, width), _end_labels(view.frame, _service_y(view), "calls")).properties(width=width, height=alt.Step(22))
+    return alt.layer(_service_bars(view, width), end_labels(view.frame, _service_y(view), "calls")).properties(width=width, height=alt.Step(22))
 
 
 SERVICE_LABELS = {"service": "Service", "calls": "Calls answered", "highlight": "Highlighted"}
@@ -1066,11 +838,11 @@ class ServiceHighlights:
         spec["datasets"] = {data_name: _copy_json(values)}
         bars, labels = spec["layer"]
         bars["encoding"]["color"]["value"] = view.others
-        bars["encoding"]["x"]["scale"]["domain"] = _room_domain(view.frame["calls"], width)
+        bars["encoding"]["x"]["scale"]["domain"] = room_domain(view.frame["calls"], width)
         for layer in (bars, labels):
             layer["encoding"]["y"]["sort"] = list(view.frame["service"])
             layer["encoding"]["y"]["axis"]["labelFontWeight"]["expr"] = view.bold
-        spec["title"] = _title(view.title, view.subtitle, width).to_dict(validate=False)
+        spec["title"] = chart_title(view.title, view.subtitle, width).to_dict(validate=False)
         return spec
 
 
@@ -1107,15 +879,3 @@ def nearest(index: int, count: int) -> slice:
     """Return the NEAREST places in a ranking of `count` around place `index` (fewer only when the ranking is shorter)."""
     start = min(max(0, index - NEAREST // 2), max(0, count - NEAREST))
     return slice(start, start + NEAREST)
-
-
-_ID_ATTRIBUTE = re.compile(r'\bid="([^"]+)"')
-
-
-def namespace_svg_ids(svg: str, prefix: str) -> str:
-    """Prefix every id in an SVG (and its references) so many charts can share a page."""
-    ids = set(_ID_ATTRIBUTE.findall(svg))
-    for old in sorted(ids, key=len, reverse=True):
-        new = f"{prefix}-{old}"
-        svg = svg.replace(f'id="{old}"', f'id="{new}"').replace(f"url(#{old})", f"url(#{new})").replace(f'href="#{old}"', f'href="#{new}"')
-    return svg

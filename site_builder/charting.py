@@ -1,0 +1,293 @@
+"""The chart kit: the house style every chart shares, the Chart value, and helpers for the common shapes.
+
+A story's chart functions build Altair charts with these helpers and return `make_chart(...)`; the engine
+renders each to SVG, PNG and the Vega specs. Nothing here knows a particular story.
+
+Encoding channels are written as objects (`alt.X("share:Q")`, `alt.XValue(0)`, `alt.ColorValue(**alt.condition(...))`),
+never as shorthand strings or dicts: Altair turns those into objects by searching its whole schema, about 10 ms each.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import textwrap
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import altair as alt
+import pandas as pd
+from altair.utils.schemapi import debug_mode
+
+from .errors import ChartError
+from .formatting import format_number
+from .model import Dataset
+from .workers import TITLE_THEME
+
+# Okabe–Ito colours: distinguishable with every common colour-vision deficiency,
+# and mid-tones that hold their contrast on light and dark backgrounds.
+COLOURS = {
+    "category_1": "#D55E00",
+    "other": "#0072B2",
+    "highlight": "#D55E00",
+    "muted": "#8C8C8C",
+    "recipient": "#CC79A7",
+}
+# Arial's metrics (Liberation Sans shares them): the build measures labels with the font the reader sees.
+FONT = "Arial, 'Liberation Sans', 'Helvetica Neue', Helvetica, sans-serif"
+# Each chart is drawn twice: wide for tablets and desktops, and narrow for phones, where a shrunk
+# wide drawing would leave 7 px text. Widths are of the whole drawing, axes and labels included;
+# NARROW fits a 360 px screen less the page's margins, so it is shown at its natural size.
+WIDE = 600
+NARROW = 328
+TEXT = "#333333"
+MUTED_TEXT = "#595959"
+MOST_BARS = 25  # a chart of more rows than this shows the top MOST_BARS and says how many it leaves out (most_rows)
+
+
+def theme() -> dict[str, Any]:
+    """Return the one Vega-Lite config every chart shares."""
+    return {
+        "background": None,
+        "font": FONT,
+        "aria": False,  # the page gives each chart a text description and a data table instead
+        "mark": {"aria": False},  # config.aria alone leaves marks as unlabelled graphics-symbol (axe: svg-img-alt)
+        "view": {"stroke": None},
+        "padding": {"left": 0, "right": 4, "top": 4, "bottom": 4},
+        "title": {**TITLE_THEME, "subtitleColor": MUTED_TEXT},  # the style the downloads' titles are set in (workers.with_title)
+        "axis": {
+            "labelFontSize": 13,
+            "titleFontSize": 13,
+            "titleFontWeight": 400,
+            "labelColor": TEXT,
+            "titleColor": MUTED_TEXT,
+            "gridColor": "#e0e0e0",
+            "domainColor": "#767676",
+            "tickColor": "#767676",
+            "labelLimit": 140,
+        },
+        "axisY": {"domain": False, "ticks": False, "labelPadding": 6},
+        "legend": {
+            "labelFontSize": 13,
+            "titleFontSize": 13,
+            "orient": "top",
+            "labelColor": TEXT,
+            "titleColor": TEXT,
+            "symbolStrokeColor": "#595959",
+            "symbolStrokeWidth": 0.5,
+            "direction": "horizontal",
+        },
+        "text": {"fontSize": 13, "fill": TEXT},
+        "bar": {"discreteBandSize": 18},
+        "concat": {"spacing": 28},
+    }
+
+
+@dataclass(frozen=True)
+class DataTable:
+    """Exactly the values a chart plots, as the page's table shows them."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    raw: tuple[tuple[Any, ...], ...] = field(repr=False)
+
+    def to_csv(self) -> str:
+        """Return the plotted values as CSV, unformatted."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(self.columns)
+        writer.writerows(self.raw)
+        return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart before rendering: its words, its data and its Vega-Lite spec."""
+
+    id: str
+    title: str
+    subtitle: str
+    description: str
+    source: str
+    spec: dict[str, Any] = field(repr=False)
+    table: DataTable = field(repr=False)
+    narrow_spec: dict[str, Any] | None = field(default=None, repr=False)  # the phone drawing; None when one drawing fits both
+
+
+def make_chart(
+    chart_id: str,
+    altair_chart: alt.TopLevelMixin,
+    *,
+    title: str,
+    subtitle: str,
+    description: str,
+    source: str,
+    table: pd.DataFrame,
+    labels: dict[str, str],
+    narrow: alt.TopLevelMixin | None = None,
+) -> Chart:
+    """Assemble a Chart: apply the theme and title to each drawing, and keep the plotted table."""
+    narrow_spec = None if narrow is None else _spec(narrow, title, subtitle, NARROW)
+    return Chart(chart_id, title, subtitle, description, source, _spec(altair_chart, title, subtitle, WIDE), data_table(table, labels), narrow_spec)
+
+
+def data_table(table: pd.DataFrame, labels: dict[str, str]) -> DataTable:
+    """Return the columns `labels` names of a chart's table, headed by their labels."""
+    raw = tuple(tuple(_plain(v) for v in row) for row in table[list(labels)].itertuples(index=False))
+    rows = tuple(tuple(_cell(v) for v in row) for row in raw)
+    return DataTable(tuple(labels.values()), rows, raw)
+
+
+def chart_title(title: str, subtitle: str, width: int) -> alt.Title:
+    """Return a drawing's title and subtitle, wrapped to its width (the PNG and SVG downloads carry them; the page prints them as text)."""
+    return alt.Title(textwrap.wrap(title, width // 10), subtitle=textwrap.wrap(subtitle, width // 7))
+
+
+# The keys Altair writes after top-level params, and after a top-level title: each goes in before them, where Altair puts it.
+_AFTER_PARAMS = ("projection", "resolve", "title", "transform", "usermeta", "view", "width", "$schema", "datasets")
+_AFTER_TITLE = ("transform", "usermeta", "view", "width", "$schema", "datasets")
+
+
+def _put(spec: dict[str, Any], key: str, value: Any, before: tuple[str, ...]) -> dict[str, Any]:
+    """Return the spec with `key` added before the first of the keys `before` it has, as Altair orders them."""
+    items = list(spec.items())
+    at = next((i for i, (name, _) in enumerate(items) if name in before), len(items))
+    return dict([*items[:at], (key, value), *items[at:]])
+
+
+def _spec(altair_chart: alt.TopLevelMixin, title: str, subtitle: str, width: int) -> dict[str, Any]:
+    # The title goes into the dict, not through `.properties`, which would copy the whole chart (data included) first.
+    spec: dict[str, Any] = altair_chart.to_dict(validate=False)  # validating takes most of a cold build; tests validate every spec
+    if any(layer.get("name") == BARS_VIEW for layer in spec.get("layer", [])):
+        spec = _put(spec, "params", [{**HOVER, "views": [BARS_VIEW]}], _AFTER_PARAMS)
+    spec = _put(spec, "title", chart_title(title, subtitle, width).to_dict(validate=False), _AFTER_TITLE)
+    spec["config"] = theme()
+    if "autosize" not in spec and not any(key in spec for key in ("vconcat", "hconcat", "concat")):
+        spec["autosize"] = {"type": "fit-x", "contains": "padding"}  # `width` is the whole drawing's
+    spec.pop("$schema", None)
+    spec["$schema"] = "https://vega.github.io/schema/vega-lite/v5.json"
+    return spec
+
+
+def _plain(value: Any) -> Any:
+    if pd.isna(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return format_number(value)
+    if isinstance(value, float):
+        return format_number(value, 1)
+    return str(value) if value != "" else "no data"
+
+
+def source_line(dataset: Dataset, *source_ids: str) -> str:
+    """Return 'Source: ...' naming each source's publisher."""
+    names = [dataset.sources[s].publisher for s in source_ids]
+    return "Source: " + "; ".join(dict.fromkeys(names))
+
+
+def most_rows(frame: pd.DataFrame, ranked_by: str) -> tuple[pd.DataFrame, str]:
+    """Return the first MOST_BARS rows of a ranked frame and the words that say so, or the whole frame and no words.
+
+    A chart of every service stays readable up to MOST_BARS bars; past that it would be thousands of pixels tall (and
+    its PNG tens of megapixels), so it shows the top of the ranking and says how many it leaves out.
+    """
+    if len(frame) <= MOST_BARS:
+        return frame, ""
+    return frame.head(MOST_BARS), f"the {format_number(MOST_BARS)} {ranked_by}, of {format_number(len(frame))}"
+
+
+def showing(subtitle: str, description: str, shown: str) -> tuple[str, str]:
+    """Add the words of `most_rows` to a chart's subtitle and description (none when it shows every row)."""
+    if not shown:
+        return subtitle, description
+    return f"{subtitle}; showing {shown}", f"{description} The chart shows {shown}; the table below it has every one."
+
+
+def value_axis(width: int, title: str | None, value_format: str = ",.0f") -> alt.Axis:
+    """Return a value axis: fewer ticks on the narrow drawing, so the numbers never collide."""
+    return alt.Axis(title=title, format=value_format, tickCount=3 if width <= NARROW else 6, labelFlush=True)
+
+
+def room(values: pd.Series, width: int) -> alt.Scale:
+    """Return a value scale from zero with room past the longest bar for its printed number."""
+    return alt.Scale(domain=room_domain(values, width), nice=False)
+
+
+def room_domain(values: pd.Series, width: int) -> list[float]:
+    """Return the domain of `room`'s scale."""
+    return [0, float(values.max()) * (1.22 if width <= NARROW else 1.1)]
+
+
+BARS_VIEW = "bars"  # the name of a chart's bars, the view its hover selection lives in
+
+
+# The selection that dims the other rows, as Altair writes `alt.selection_point(name="hover", on="pointerover",
+# clear="pointerout", fields=["service"], empty=True)` added to the view named BARS_VIEW and lifted to the top of
+# the layered chart. `_spec` puts it there itself: layering a view that has a selection makes Altair copy and
+# validate it for every layer (a tenth of the time a chart takes to build). tests/test_charts.py compares.
+HOVER = {"name": "hover", "select": {"type": "point", "clear": "pointerout", "fields": ["service"], "on": "pointerover"}}
+
+
+def hover_rows(bars: alt.Chart) -> alt.Chart:
+    """Dim the other rows while the pointer rests on one (live drawings only: the static SVG shows every row in full)."""
+    # The channel object Altair would infer from alt.condition(hover, alt.value(1.0), alt.value(0.5)), made directly.
+    dimmed = alt.OpacityValue(condition=alt.ConditionalParameterValueDefnumberExprRef(param=alt.ParameterName(HOVER["name"]), empty=True, value=1.0), value=0.5)
+    # The view the selection lives in is named, so Altair need not name it by a hash of the view (data included).
+    return bars.encode(opacity=dimmed).properties(name=BARS_VIEW)
+
+
+def end_labels(data: pd.DataFrame, y: alt.Y, field_name: str, value_format: str = ",.0f") -> alt.Chart:
+    """Return the numbers printed at the end of each bar (readers should not have to read them off an axis)."""
+    return (
+        alt.Chart(data)
+        .mark_text(align="left", baseline="middle", dx=4)
+        .encode(y=y, x=alt.X(f"{field_name}:Q", axis=None), text=alt.Text(f"{field_name}:Q", format=value_format))
+    )
+
+
+@contextmanager
+def unvalidated() -> Iterator[None]:
+    """Build charts without Altair checking every object against the schema as it is made (a fifth of the time).
+
+    The specs are the same without; tests/test_charts.py validates every one against the Vega-Lite schema.
+    """
+    with debug_mode(False):
+        yield
+
+
+def call_chart(chart_id: str, make: Callable[[], Chart], code_path: str) -> Chart:
+    """Run one chart function; any failure in it becomes a ChartError naming the chart and its code."""
+    try:
+        result = make()
+    except ChartError:
+        raise
+    except Exception as error:  # a chart function is user code: report which one failed
+        raise ChartError(f"chart '{chart_id}' could not be built: {type(error).__name__}: {error}", code_path) from error
+    if result.id != chart_id:
+        raise ChartError(f"chart function for '{chart_id}' returned a chart with id '{result.id}'", code_path)
+    return result
+
+
+_ID_ATTRIBUTE = re.compile(r'\bid="([^"]+)"')
+
+
+def namespace_svg_ids(svg: str, prefix: str) -> str:
+    """Prefix every id in an SVG (and its references) so many charts can share a page."""
+    ids = set(_ID_ATTRIBUTE.findall(svg))
+    for old in sorted(ids, key=len, reverse=True):
+        new = f"{prefix}-{old}"
+        svg = svg.replace(f'id="{old}"', f'id="{new}"').replace(f"url(#{old})", f"url(#{new})").replace(f'href="#{old}"', f'href="#{new}"')
+    return svg
