@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	$(BIN)/site-builder runtime  # the browser's Vega runtime, bundled once for every build
-	$(BIN)/python -m compileall -q site_builder  # as pip does for installed packages: where PYTHONDONTWRITEBYTECODE is set, nothing else would
+	$(BIN)/python -m compileall -q site_builder story  # as pip does for installed packages: where PYTHONDONTWRITEBYTECODE is set, nothing else would
 	touch $(STAMP)
 
 site: $(STAMP)  ## set up and build the site into _site/

@@ -50,7 +50,7 @@ from site_builder.serve import Preview, running
 from site_builder.writer import MemoryWriter
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("site.yml", "data", "content", "templates")
+PROJECT_PARTS = ("site.yml", "data", "content", "templates", "story")  # a generated project names the real story where it is
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -103,7 +103,7 @@ def copy_project(destination: Path, source: Path = ROOT) -> Path:
     for part in PROJECT_PARTS:
         if (source / part).is_dir():
             shutil.copytree(source / part, destination / part)
-        else:
+        elif (source / part).exists():
             shutil.copy2(source / part, destination / part)
     return destination
 

@@ -9,7 +9,7 @@ of content behind one interface. No engine module imports a story.
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -111,18 +111,31 @@ def load_story(config: Config) -> Story:
 
 
 def story_module(config: Config) -> ModuleType:
-    """Import the story's package from its folder, and return it."""
+    """Import the story's package from its folder (once per process), and return it.
+
+    It is imported from the folder itself, not searched for on sys.path: a package of the same name from another
+    project loaded before (one process building two projects, as the benchmark does) is unloaded first.
+    """
     assert config.story is not None
-    folder = config.story
-    if not (folder / "__init__.py").is_file():
-        raise ConfigError(f"no story package at '{folder}'", config.settings_path, column="story", hint="name a folder holding the story's __init__.py")
-    parent = str(folder.parent)
-    if parent not in sys.path:
-        sys.path.insert(0, parent)
-    module = importlib.import_module(folder.name)
-    where = Path(module.__file__ or "").resolve().parent
-    if where != folder.resolve():
-        raise ConfigError(f"a different package named '{folder.name}' is already loaded, from {where}", config.settings_path, column="story")
+    folder = config.story.resolve()
+    init = folder / "__init__.py"
+    if not init.is_file():
+        raise ConfigError(f"no story package at '{config.story}'", config.settings_path, column="story", hint="name a folder holding the story's __init__.py")
+    name = folder.name
+    loaded = sys.modules.get(name)
+    if loaded is not None and Path(loaded.__file__ or "").resolve() == init:
+        return loaded
+    for stale in story_modules(name):
+        del sys.modules[stale]
+    spec = importlib.util.spec_from_file_location(name, init, submodule_search_locations=[str(folder)])
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
     return module
 
 
