@@ -58,9 +58,16 @@ def pool(*, warm: bool = False) -> Executor:
             if warm:
                 for _ in range(worker_count()):
                     _pool.submit(warm_up)
+        elif os.environ.get(POOL) == "stdlib":
+            from .stdlib_pool import StandardRenderProcesses
+
+            _pool = StandardRenderProcesses(worker_count(), warm=warm)
         else:
             _pool = RenderProcesses(worker_count(), warm=warm)
     return _pool
+
+
+POOL = "SITE_BUILDER_POOL"  # "own" (the default) or "stdlib": the benchmark compares the two
 
 
 def start() -> None:
