@@ -31,7 +31,7 @@ from .figures import Figures
 from .formatting import format_number
 from .geo import map_shapes
 from .model import Dataset
-from .workers import TITLE_THEME
+from .titles import TITLE_THEME
 
 # Okabe–Ito colours: distinguishable with every common colour-vision deficiency,
 # and mid-tones that hold their contrast on light and dark backgrounds.

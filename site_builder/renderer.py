@@ -11,7 +11,7 @@ from typing import Any
 from . import workers
 from .cache import PNG_SCALE, ChartCache
 from .charts import Chart, namespace_svg_ids
-from .workers import untitled
+from .titles import untitled
 
 
 @dataclass(frozen=True)
