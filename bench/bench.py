@@ -67,7 +67,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per measure; the median is reported (default 5)")
     parser.add_argument("--scales", default="13,130,1300", help="service counts for the scale measure (default 13,130,1300; the largest takes over a minute)")
     parser.add_argument("--scale-runs", type=int, default=1, help="cold builds per scale (default 1: the largest takes over a minute)")
-    parser.add_argument("--pool-runs", type=int, default=10, help="cold builds with each process pool, alternated (default 10)")
     parser.add_argument("--out", default=str(ROOT / "_bench" / "report.json"), help="where to write the JSON report")
     parser.add_argument("--no-browser", action="store_true", help="skip the save-to-page measure in Chromium")
     args = parser.parse_args(argv)
@@ -77,7 +76,6 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="site-builder-bench-"))
     report: dict[str, Any] = {"machine": _machine(), "runs": args.runs, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     try:
-        report["pools"] = measure_pools(work, args.pool_runs)
         report["cli"] = measure_cli(work, args.runs)
         report["serve"] = measure_serve(work, args.runs, browser=not args.no_browser)
         report["weights"] = measure_weights(work)
@@ -121,50 +119,6 @@ def cli_build(project: Path, cache: Path, render_in: str = "processes", **extra_
         raise SystemExit(f"the build of {project} failed:\n{result.stderr}")
     inside = re.search(r"in ([\d.]+) s \(charts: (\d+) rendered", result.stdout)
     return {"wall_s": wall, "builder_s": float(inside.group(1)) if inside else wall, "charts_rendered": int(inside.group(2)) if inside else -1}
-
-
-def measured_build(project: Path, cache: Path, pool: str) -> dict[str, float]:
-    """Build cold with the command line's code and one of the two process pools; return wall time and CPU seconds.
-
-    The wall time ends where the command line's build returns (it leaves at once, through os._exit); then the
-    render processes are shut down and waited for, so that their CPU time can be read.
-    """
-    code = (
-        "import json, os, resource, sys, time; from site_builder import cli, workers; "
-        f"code = cli.main(['build', '-q', '--root', {str(project)!r}, '--out', {str(project / '_site')!r}]); ended = time.time(); "
-        "workers._pool.shutdown(wait=True); own, processes = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN); "
-        "print(json.dumps([code, ended, own.ru_utime + own.ru_stime, processes.ru_utime + processes.ru_stime]))"
-    )
-    env = {**os.environ, "SITE_BUILDER_CACHE": str(cache), "SITE_BUILDER_POOL": pool}
-    started = time.time()
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
-    if result.returncode != 0 or not result.stdout.strip():
-        raise SystemExit(f"the build of {project} with the {pool} pool failed:\n{result.stderr}")
-    status, ended, builder_cpu, render_cpu = json.loads(result.stdout.strip().splitlines()[-1])
-    if status != 0:
-        raise SystemExit(f"the build of {project} with the {pool} pool failed:\n{result.stderr}")
-    return {"wall_s": ended - started, "builder_cpu_s": builder_cpu, "render_processes_cpu_s": render_cpu}
-
-
-def measure_pools(work: Path, runs: int) -> dict[str, Any]:
-    """Time cold builds rendering in the hand-written RenderProcesses and in the standard library's process pool.
-
-    Build by build, alternated (own, stdlib, stdlib, own, ...), so that the machine's drift falls on both alike.
-    """
-    samples: dict[str, list[dict[str, float]]] = {"own": [], "stdlib": []}
-    project = copy_project(work / "pools")
-    for run in range(runs):
-        for pool in ("own", "stdlib") if run % 2 == 0 else ("stdlib", "own"):
-            cache = work / f"pools-cache-{pool}-{run}"
-            samples[pool].append(measured_build(project, cache, pool))
-            shutil.rmtree(cache)
-    shutil.rmtree(project)
-    result: dict[str, Any] = {pool: summarise(values) for pool, values in samples.items()}
-    result["runs"] = runs
-    result["stdlib_over_own"] = {key: result["stdlib"][key] / result["own"][key] for key in ("wall_s", "builder_cpu_s", "render_processes_cpu_s")}
-    spread = {pool: (min(s["wall_s"] for s in values), max(s["wall_s"] for s in values)) for pool, values in samples.items()}
-    result["wall_range_s"] = spread
-    return result
 
 
 def edit_paragraph(project: Path, run: int) -> Path:
@@ -518,14 +472,6 @@ def print_table(report: dict[str, Any]) -> None:
     if "save_to_page" in serve:
         save = serve["save_to_page"]
         print(f"  {'save to page updated (DOM loaded; as Playwright saw it)':<52} {save['median']:7.3f} s  {save['playwright_median']:7.3f} s")
-    pools = report["pools"]
-    print(f"\nCold builds by process pool ({pools['runs']} each, alternated)     wall     build CPU  render CPU   wall range")
-    for pool, label in (("own", "hand-written RenderProcesses"), ("stdlib", "concurrent.futures.ProcessPoolExecutor")):
-        low, high = pools["wall_range_s"][pool]
-        row = pools[pool]
-        print(f"  {label:<52} {row['wall_s']:7.3f} s  {row['builder_cpu_s']:7.3f} s  {row['render_processes_cpu_s']:7.3f} s  {low:.2f}-{high:.2f} s")
-    ratio = pools["stdlib_over_own"]
-    print(f"  {'stdlib / own':<52} {ratio['wall_s']:7.3f}x  {ratio['builder_cpu_s']:7.3f}x  {ratio['render_processes_cpu_s']:7.3f}x")
     renderer = report["renderer"]
     print(f"\nRendering the {renderer['charts']} real charts (warm, no cache)")
     for key, label in (("sequential_s", "one by one"), ("threads_2_s", "two threads"), ("processes_2_s", "two processes")):

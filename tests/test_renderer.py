@@ -105,7 +105,7 @@ def test_a_render_process_that_dies_is_reported_as_a_chart_error() -> None:
     try:
         future = processes.submit(workers.bundle_runtime, "window.vega = vega;")  # over half a second of work
         time.sleep(0.2)
-        processes._processes[0].send_signal(signal.SIGKILL)
+        os.kill(next(iter(processes._processes)), signal.SIGKILL)
         with pytest.raises(ChartError, match="the runtime could not be bundled: a render process stopped"):
             workers.collect(future, "the runtime could not be bundled", "site_builder/runtime.py")
     finally:
@@ -118,12 +118,13 @@ def test_a_task_for_processes_that_all_died_fails_at_once() -> None:
     after that waited forever, with no process left to take it."""
     processes = workers.RenderProcesses(1)
     try:
-        processes._processes[0].send_signal(signal.SIGKILL)
-        processes._processes[0].wait()
+        (process,) = processes._processes.values()
+        process.kill()
+        process.join()
         deadline = time.monotonic() + 30
-        while processes._channels[0].broken is None and time.monotonic() < deadline:
+        while not processes._broken and time.monotonic() < deadline:
             time.sleep(0.05)
-        for _ in range(3):  # the first is failed by the process's sending thread, which then stops: the others by submit
+        for _ in range(3):
             future = processes.submit(workers.warm_up)
             with pytest.raises(ChartError, match="a render process stopped"):
                 workers.collect(future, "the test task failed", "tests")
@@ -149,10 +150,10 @@ def test_forked_and_spawned_render_processes_build_the_same_site(tmp_path: Path)
         code = (
             "import sys; from site_builder import cli, workers; "
             f"code = cli.main(['build', '--root', {str(root)!r}, '--out', {str(tmp_path / start)!r}, '-q']); "
-            "print(code, type(workers.pool()._processes[0]).__name__)"
+            "print(code, workers.pool().start_method)"
         )
         result = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
-        assert result.stdout.split() == ["0", "_ForkedProcess" if start == "fork" else "Popen"], result.stderr
+        assert result.stdout.split() == ["0", "fork" if start == "fork" else "forkserver"], result.stderr
         sites[start] = {path.relative_to(tmp_path / start): path.read_bytes() for path in sorted((tmp_path / start).rglob("*")) if path.is_file()}
     assert sites["fork"].keys() == sites["spawn"].keys()
     assert [name for name in sites["fork"] if sites["fork"][name] != sites["spawn"][name]] == []
@@ -196,9 +197,9 @@ def test_a_schema_check_whose_render_process_died_is_not_called_a_data_error(pro
 
     processes = workers.pool()
     try:
-        for process in processes._processes:  # type: ignore[attr-defined]
-            process.send_signal(signal.SIGKILL)
-            process.wait()
+        for process in list(processes._processes.values()):  # type: ignore[attr-defined]
+            process.kill()
+            process.join()
         datapackage = project_copy / "data" / "datapackage.json"
         with pytest.raises(BuildError, match="a render process stopped") as raised:
             validation.check(datapackage)
