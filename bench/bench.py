@@ -352,11 +352,12 @@ def _cold_costs() -> dict[str, float]:
     from site_builder.cache import PNG_SCALE
     from site_builder.cards import card_svg
     from site_builder.data import load_dataset
+    from site_builder.drawing import rasterise
     from site_builder.package import validation_problem
     from site_builder.render import SiteInfo
-    from site_builder.renderer import untitled
     from site_builder.runtime import SNIPPET
     from site_builder.story import build_charts, load_story
+    from site_builder.titles import untitled, with_title
 
     costs: dict[str, float] = {"python start-up and imports (the builder's, and this benchmark's)": time.process_time()}
 
@@ -381,14 +382,14 @@ def _cold_costs() -> dict[str, float]:
         vega = cpu("compile Vega-Lite to Vega", lambda c=chart: vlc.vegalite_to_vega(c.spec))
         bare = cpu("draw SVGs (Vega)", lambda v=vega: vlc.vega_to_svg(untitled(v)))
         # The downloads' title is set above the untitled drawing; Vega draws the chart again only where it can't be.
-        svg = cpu("draw SVGs (Vega)", lambda v=vega, b=bare: workers.with_title(b, v) or vlc.vega_to_svg(v))
-        cpu("rasterise the charts' PNGs (libvips)", lambda s=svg: workers.rasterise(s, PNG_SCALE))
+        svg = cpu("draw SVGs (Vega)", lambda v=vega, b=bare: with_title(b, v) or vlc.vega_to_svg(v))
+        cpu("rasterise the charts' PNGs (libvips)", lambda s=svg: rasterise(s, PNG_SCALE))
         if chart.narrow_spec is not None:
             narrow = cpu("compile Vega-Lite to Vega", lambda c=chart: vlc.vegalite_to_vega(untitled(c.narrow_spec or {})))
             cpu("draw SVGs (Vega)", lambda v=narrow: vlc.vega_to_svg(v))
     site = SiteInfo(config.title, config.description, config.publisher, config.language)
     for card in story.cards(figures, site).values():
-        cpu("draw the social cards (libvips)", lambda c=card: workers.rasterise(card_svg(c), 1))
+        cpu("draw the social cards (libvips)", lambda c=card: rasterise(card_svg(c), 1))
     cpu(f"{INSTALL}bundle the Vega runtime (site-builder runtime)", lambda: workers.bundle_runtime(SNIPPET))
     return costs
 

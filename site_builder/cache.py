@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from . import workers
+from . import drawing
 
 PNG_SCALE = 2
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -20,7 +20,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 def renderer_version() -> str:
     """Return what identifies the renderer's output: the drawing libraries' versions and the PNG scale."""
-    return f"{workers.library_versions()} scale {PNG_SCALE}"
+    return f"{drawing.library_versions()} scale {PNG_SCALE}"
 
 
 # What each kind of entry holds, in order, and how its first part begins.

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import workers
+from . import drawing, workers
 from .cache import ChartCache
 from .charting import COLOURS, FONT
-from .workers import attribute, collect, text_lines
+from .titles import attribute, text_lines
+from .workers import collect
 
 CARD_WIDTH, CARD_HEIGHT = 1200, 630
 CARD_FOLDER = "cards"
@@ -90,7 +91,7 @@ class CardJob:
         key = self.cache.key({"card": svg})
         png = self.cache.get_card(key)
         if png is None:
-            self.pending.append((card, key, workers.submit(workers.rasterise, svg, 1)))
+            self.pending.append((card, key, workers.submit(drawing.rasterise, svg, 1)))
         else:
             self.files[card.output] = png
 

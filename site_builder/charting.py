@@ -25,7 +25,7 @@ from altair.utils.schemapi import debug_mode
 from .errors import ChartError
 from .formatting import format_number
 from .model import Dataset
-from .workers import TITLE_THEME
+from .titles import TITLE_THEME
 
 # Okabe–Ito colours: distinguishable with every common colour-vision deficiency,
 # and mid-tones that hold their contrast on light and dark backgrounds.
@@ -57,7 +57,7 @@ def theme() -> dict[str, Any]:
         "mark": {"aria": False},  # config.aria alone leaves marks as unlabelled graphics-symbol (axe: svg-img-alt)
         "view": {"stroke": None},
         "padding": {"left": 0, "right": 4, "top": 4, "bottom": 4},
-        "title": {**TITLE_THEME, "subtitleColor": MUTED_TEXT},  # the style the downloads' titles are set in (workers.with_title)
+        "title": {**TITLE_THEME, "subtitleColor": MUTED_TEXT},  # the style the downloads' titles are set in (titles.with_title)
         "axis": {
             "labelFontSize": 13,
             "titleFontSize": 13,

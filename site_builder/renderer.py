@@ -11,7 +11,7 @@ from typing import Any
 from . import workers
 from .cache import PNG_SCALE, ChartCache
 from .charting import Chart, namespace_svg_ids
-from .workers import untitled
+from .titles import untitled
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ class RenderJob(Mapping[str, RenderedChart]):
             cache = self.cache
             for variant, key, future in self.pending.pop(chart_id, []):
                 what = f"chart '{chart_id}'" + (" (narrow drawing)" if variant == "narrow" else "")
-                result = workers.collect(future, f"{what} could not be rendered", "site_builder/charts.py")
+                result = workers.collect(future, f"{what} could not be rendered", f"charts/{chart_id}.vl.json")  # the spec that failed, as the site offers it
                 cache.misses += 1
                 if variant == "narrow":
                     self.drawings[chart_id] = result

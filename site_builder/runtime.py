@@ -17,7 +17,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
-from . import workers
+from . import drawing, workers
 from .cache import ChartCache
 
 SNIPPET = "window.vega = vega;"
@@ -25,7 +25,7 @@ _started: dict[Path | None, Future[Any]] = {}  # bundles under way in this proce
 
 
 def _key() -> str:
-    return hashlib.sha256((SNIPPET + workers.library_versions()).encode()).hexdigest()
+    return hashlib.sha256((SNIPPET + drawing.library_versions()).encode()).hexdigest()
 
 
 RUNTIME_DIR = "SITE_BUILDER_RUNTIME_DIR"  # where the installation keeps its runtime, if not in the environment's share/site-builder

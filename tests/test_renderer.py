@@ -15,14 +15,15 @@ from pathlib import Path
 import pytest
 import vl_convert as vlc
 
-from site_builder import runtime, workers
+from site_builder import drawing, runtime, workers
 from site_builder.build import BuildResult
 from site_builder.cache import PNG_SCALE, ChartCache
 from site_builder.charting import Chart
 from site_builder.cli import main
 from site_builder.embed import png_size
 from site_builder.errors import ChartError
-from site_builder.renderer import render_chart, untitled
+from site_builder.renderer import render_chart
+from site_builder.titles import untitled
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +48,7 @@ def test_every_png_is_its_titled_svg_rasterised_at_twice_its_size(built: BuildRe
         assert png_size(rendered.png) == (round(float(size[1]) * PNG_SCALE), round(float(size[2]) * PNG_SCALE)), chart_id
     for chart in charts:
         rendered = built.rendered[chart.id]
-        assert rendered.png == workers.rasterise(rendered.svg, PNG_SCALE), chart.id
+        assert rendered.png == drawing.rasterise(rendered.svg, PNG_SCALE), chart.id
 
 
 def drawings(chart: Chart) -> int:
@@ -104,7 +105,7 @@ def test_a_render_process_that_dies_is_reported_as_a_chart_error() -> None:
     try:
         future = processes.submit(workers.bundle_runtime, "window.vega = vega;")  # over half a second of work
         time.sleep(0.2)
-        processes._processes[0].send_signal(signal.SIGKILL)
+        os.kill(next(iter(processes._processes)), signal.SIGKILL)
         with pytest.raises(ChartError, match="the runtime could not be bundled: a render process stopped"):
             workers.collect(future, "the runtime could not be bundled", "site_builder/runtime.py")
     finally:
@@ -117,12 +118,13 @@ def test_a_task_for_processes_that_all_died_fails_at_once() -> None:
     after that waited forever, with no process left to take it."""
     processes = workers.RenderProcesses(1)
     try:
-        processes._processes[0].send_signal(signal.SIGKILL)
-        processes._processes[0].wait()
+        (process,) = processes._processes.values()
+        process.kill()
+        process.join()
         deadline = time.monotonic() + 30
-        while processes._channels[0].broken is None and time.monotonic() < deadline:
+        while not processes._broken and time.monotonic() < deadline:
             time.sleep(0.05)
-        for _ in range(3):  # the first is failed by the process's sending thread, which then stops: the others by submit
+        for _ in range(3):
             future = processes.submit(workers.warm_up)
             with pytest.raises(ChartError, match="a render process stopped"):
                 workers.collect(future, "the test task failed", "tests")
@@ -148,10 +150,10 @@ def test_forked_and_spawned_render_processes_build_the_same_site(tmp_path: Path)
         code = (
             "import sys; from site_builder import cli, workers; "
             f"code = cli.main(['build', '--root', {str(root)!r}, '--out', {str(tmp_path / start)!r}, '-q']); "
-            "print(code, type(workers.pool()._processes[0]).__name__)"
+            "print(code, workers.pool().start_method)"
         )
         result = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
-        assert result.stdout.split() == ["0", "_ForkedProcess" if start == "fork" else "Popen"], result.stderr
+        assert result.stdout.split() == ["0", "fork" if start == "fork" else "forkserver"], result.stderr
         sites[start] = {path.relative_to(tmp_path / start): path.read_bytes() for path in sorted((tmp_path / start).rglob("*")) if path.is_file()}
     assert sites["fork"].keys() == sites["spawn"].keys()
     assert [name for name in sites["fork"] if sites["fork"][name] != sites["spawn"][name]] == []
@@ -160,9 +162,9 @@ def test_forked_and_spawned_render_processes_build_the_same_site(tmp_path: Path)
 def test_a_chart_draws_the_same_svg_whatever_was_drawn_before(built: BuildResult) -> None:
     # Vega numbers clip paths with a counter that outlives one drawing: the map drawn after another chart must not differ.
     vega = json.loads(built.rendered["map"].vega_json)
-    first = workers.draw_svg(vega)
-    workers.draw_svg(json.loads(built.rendered["calls-by-service"].vega_json))
-    assert workers.draw_svg(vega) == first
+    first = drawing.draw_svg(vega)
+    drawing.draw_svg(json.loads(built.rendered["calls-by-service"].vega_json))
+    assert drawing.draw_svg(vega) == first
     assert 'id="clip1"' in first and "url(#clip1)" in first
 
 
@@ -188,92 +190,6 @@ def test_a_build_takes_the_runtime_the_installation_keeps_and_bundles_it_only_wh
     assert len(list(cache.rglob("*.js"))) == 1
 
 
-def _pixels(svg: str) -> tuple[tuple[int, int], bytes]:
-    import pyvips
-
-    image = pyvips.Image.svgload_buffer(svg.encode("utf-8"), scale=1)  # with its alpha: the title is black on nothing
-    return (image.width, image.height), bytes(image.write_to_memory())
-
-
-def _rows_that_differ(first: str, second: str) -> set[int]:
-    """Return the rows of pixels where two drawings of the same size differ (rasterised at their size)."""
-    (width, height), a = _pixels(first)
-    size, b = _pixels(second)
-    assert size == (width, height)
-    row = width * 4
-    return {y for y in range(height) if a[y * row : (y + 1) * row] != b[y * row : (y + 1) * row]}
-
-
-def _assert_titled_as_vega_draws_it(vega: dict, label: str) -> str:
-    """Assert that the title set above the untitled drawing is Vega's titled drawing, pixel for pixel; return it."""
-    ours = workers.with_title(workers.draw_svg(untitled(vega)), vega)
-    vegas = workers.draw_svg(vega)
-    assert ours is not None, label
-    size = re.compile(r'<svg[^>]* width="([0-9.]+)" height="([0-9.]+)"')
-    assert size.search(ours).groups() == size.search(vegas).groups(), label  # type: ignore[union-attr]
-    # Vega starts the title at the chart's left edge, a fraction of a pixel right of the drawing's, which it
-    # writes down only in the titled drawing: set there, the title must be drawn exactly as Vega draws it.
-    root = re.search(r'stroke-miterlimit="4" transform="translate\(([-0-9.]+),', vegas)
-    title = re.findall(r'role-title"><g transform="translate\(([-0-9.]+),', vegas)
-    assert root is not None and title, label
-    fraction = float(root[1]) + float(title[-1])
-    assert 0 <= fraction < 1, label
-    placed = ours.replace('class="mark-group role-title" transform="translate(0,', f'class="mark-group role-title" transform="translate({fraction},', 1)
-    assert _rows_that_differ(placed, vegas) == set(), label
-    return ours
-
-
-def test_every_chart_is_titled_where_vega_would_title_it(built: BuildResult) -> None:
-    """The downloads' title is set above the page's untitled drawing instead of Vega drawing the chart twice:
-    every chart of the site, drawn either way, is the same size and the same below its title."""
-    composed = 0
-    for chart_id, rendered in built.rendered.items():
-        vega = json.loads(rendered.vega_json)
-        if workers.with_title(workers.draw_svg(untitled(vega)), vega) is None:
-            assert chart_id == "map", chart_id  # the map is narrower than its title: Vega widens the drawing for it
-            assert rendered.svg == workers.draw_svg(vega)
-            continue
-        assert rendered.svg == _assert_titled_as_vega_draws_it(vega, chart_id)
-        composed += 1
-    assert composed >= len(built.rendered) - 1
-
-
-@pytest.mark.parametrize("title_lines", [1, 2, 3])
-@pytest.mark.parametrize("subtitle_lines", [0, 1, 2, 3])
-def test_titles_of_any_length_are_set_as_vega_sets_them(title_lines: int, subtitle_lines: int) -> None:
-    from site_builder.charting import theme
-
-    spec = {
-        "data": {"values": [{"a": "one", "b": 3}, {"a": "two & <three>", "b": 5}]},
-        "mark": "bar",
-        "encoding": {"y": {"field": "a", "type": "nominal"}, "x": {"field": "b", "type": "quantitative"}},
-        "width": 600,
-        "autosize": {"type": "fit-x", "contains": "padding"},
-        "config": theme(),
-        "title": {"text": [f"Title's line {i} <&>" for i in range(title_lines)], "subtitle": [f"Subtitle line {i}" for i in range(subtitle_lines)]},
-    }
-    _assert_titled_as_vega_draws_it(vlc.vegalite_to_vega(spec), f"{title_lines} title lines, {subtitle_lines} subtitle lines")
-
-
-def test_a_title_wider_than_its_chart_is_left_to_vega() -> None:
-    """Vega narrows a chart to make room for a title wider than it: only Vega can draw that one."""
-    from site_builder.charting import theme
-
-    spec = {
-        "data": {"values": [{"a": "one", "b": 3}]},
-        "mark": "bar",
-        "encoding": {"y": {"field": "a", "type": "nominal"}, "x": {"field": "b", "type": "quantitative"}},
-        "width": 300,
-        "autosize": {"type": "fit-x", "contains": "padding"},
-        "config": theme(),
-        "title": {"text": ["W" * 30], "subtitle": ["fits"]},
-    }
-    vega = vlc.vegalite_to_vega(spec)
-    assert workers.with_title(workers.draw_svg(untitled(vega)), vega) is None
-    svg, _, _, _ = workers.render_spec(spec, 1)
-    assert svg == workers.draw_svg(vega)
-
-
 def test_a_schema_check_whose_render_process_died_is_not_called_a_data_error(project_copy: Path) -> None:
     # A copy: a check of the real data started by an earlier test (and answered) would be taken instead.
     from site_builder import validation
@@ -281,9 +197,9 @@ def test_a_schema_check_whose_render_process_died_is_not_called_a_data_error(pro
 
     processes = workers.pool()
     try:
-        for process in processes._processes:  # type: ignore[attr-defined]
-            process.send_signal(signal.SIGKILL)
-            process.wait()
+        for process in list(processes._processes.values()):  # type: ignore[attr-defined]
+            process.kill()
+            process.join()
         datapackage = project_copy / "data" / "datapackage.json"
         with pytest.raises(BuildError, match="a render process stopped") as raised:
             validation.check(datapackage)
