@@ -36,8 +36,8 @@ def read_dataset(datapackage: Path, descriptor: dict[str, Any], resources: dict[
         title=str(descriptor.get("title", "")),
         licence=_licence_title(descriptor),
         tables=tables,
-        context=_context(tables["context"]),
-        dates=_dates(tables["dates"]),
+        context=_context(tables["context"]) if "context" in tables else {},
+        dates=_dates(tables["dates"]) if "dates" in tables else {},
         sources=sources,
         **_boundaries(datapackage, resources),
     )
@@ -112,9 +112,10 @@ def _dates(table: Table) -> dict[str, KeyDate]:
 
 
 def _boundaries(datapackage: Path, resources: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Return the boundaries (a TopoJSON resource named 'boundaries') as Dataset fields; none if the package has none."""
     resource = resources.get("boundaries")
     if resource is None:
-        raise DataError("the data package has no resource named 'boundaries'", datapackage, hint="the map needs the service boundaries")
+        return {}  # a story that draws a map checks for them
     path = datapackage.parent / resource["path"]
     try:
         topology = json.loads(path.read_text(encoding="utf-8-sig"))

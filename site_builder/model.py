@@ -81,11 +81,11 @@ class Dataset:
     title: str
     licence: str
     tables: dict[str, Table]
-    context: dict[str, ContextValue]
-    dates: dict[str, KeyDate]
+    context: dict[str, ContextValue]  # from a 'context' table; empty if the package has none
+    dates: dict[str, KeyDate]  # from a 'dates' table; empty if the package has none
     sources: dict[str, Source]
-    boundaries: dict[str, Any] = field(compare=False, repr=False)
-    boundaries_path: Path = Path()
+    boundaries: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # a TopoJSON topology; empty if the package has none
+    boundaries_path: Path | None = None
     boundaries_attribution: str = ""
     boundaries_notes: Path | None = None
     boundary_object: str = ""  # the topology's object that holds the shapes
@@ -93,5 +93,6 @@ class Dataset:
     @property
     def files(self) -> list[Path]:
         """Return every data file the site offers for download."""
+        boundaries = [self.boundaries_path] if self.boundaries_path else []
         notes = [self.boundaries_notes] if self.boundaries_notes else []
-        return [self.datapackage, *(t.path for t in self.tables.values()), self.boundaries_path, *notes]
+        return [self.datapackage, *(t.path for t in self.tables.values()), *boundaries, *notes]

@@ -14,8 +14,8 @@ from typing import Any
 
 from .errors import DataError
 
-# Tables the story needs; the data package may hold more.
-REQUIRED_TABLES = ("mutual_aid", "context", "dates", "populations", "sources")
+# Tables every site needs (claims and figures cite its sources); a story checks for its own tables.
+REQUIRED_TABLES = ("sources",)
 
 _TYPE_WORDS = {
     "integer": "a whole number",
@@ -27,13 +27,13 @@ _TYPE_WORDS = {
 
 
 def check_package(datapackage: Path) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
-    """Check what the data package is made of: its description, the tables the story needs, and their files
-    (there, not empty, UTF-8); return the description and its resources by name. These checks come first."""
+    """Check what the data package is made of: its description, the tables every site needs, and the files of
+    all its resources (there, not empty, UTF-8); return the description and its resources by name. These checks come first."""
     descriptor = _read_descriptor(datapackage)
     resources = _resources(descriptor)
     for name in REQUIRED_TABLES:
         if name not in resources:
-            raise DataError(f"the data package has no resource named '{name}'", datapackage, hint="every table the story uses must be described")
+            raise DataError(f"the data package has no resource named '{name}'", datapackage, hint="every table the site uses must be described")
     for resource in resources.values():
         _check_file(datapackage, resource)
     return descriptor, resources

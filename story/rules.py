@@ -15,10 +15,17 @@ URL_COLUMNS = (("populations", "population_source_url"), ("populations", "trust_
 # Parts of a service's calls that can never exceed the calls it answered.
 PARTS_OF_CALLS = ("category_1_calls", "cardiac_arrest_calls")
 BOUNDARY_OBJECT = "ambulance_services"  # the boundaries' TopoJSON object: one shape per service, with property 'code'
+# The story's own resources (the engine needs only 'sources'); the data package may hold more.
+TABLES = ("mutual_aid", "context", "dates", "populations")
 
 
 def check_data(dataset: Dataset, recipient: str) -> None:
     """Check the story's rules across its tables; the first broken one stops the build, naming file, row and column."""
+    for name in TABLES:
+        if name not in dataset.tables:
+            raise DataError(f"the data package has no resource named '{name}'", dataset.datapackage, hint="every table the story uses must be described")
+    if dataset.boundaries_path is None:
+        raise DataError("the data package has no resource named 'boundaries'", dataset.datapackage, hint="the map needs the service boundaries")
     _check_mutual_aid(dataset, recipient)
     _check_populations(dataset, recipient)
     for table_name, column in URL_COLUMNS:

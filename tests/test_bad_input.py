@@ -267,6 +267,13 @@ def datapackage_missing_resource(project: Path) -> Expect:
     return Expect("data/datapackage.json", ("no resource named 'dates'",))
 
 
+def datapackage_without_boundaries(project: Path) -> Expect:
+    descriptor = datapackage(project)
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] != "boundaries"]
+    write_datapackage(project, descriptor)
+    return Expect("data/datapackage.json", ("no resource named 'boundaries'", "map"))
+
+
 def datapackage_renames_a_column(project: Path) -> Expect:
     descriptor = datapackage(project)
     fields = next(r for r in descriptor["resources"] if r["name"] == "mutual_aid")["schema"]["fields"]
@@ -498,6 +505,7 @@ CASES: dict[str, Breaker] = {
         population_with_no_source,
         datapackage_invalid_json,
         datapackage_missing_resource,
+        datapackage_without_boundaries,
         datapackage_renames_a_column,
         datapackage_types_a_text_column_as_integer,
         datapackage_without_resources,
