@@ -8,15 +8,19 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from .formatting import format_count, format_date, format_number, format_rate, format_share, ratio_words
+from .formatting import format_count, format_date, format_duration, format_number, format_rate, format_share, ratio_words, round_half_up
 
-Kind = Literal["count", "share", "rate", "number", "date", "text"]
+Kind = Literal["count", "share", "rate", "number", "duration", "date", "text"]
 Value = int | float | str | dt.date | None
 
 
 @dataclass(frozen=True)
 class Figure:
-    """A named number (or name, or date) with what it means and where it comes from."""
+    """A named number (or name, or date) with what it means and where it comes from.
+
+    `kind` sets how it prints: a count ('12,823', words below ten), a share ('11%'), a rate (one decimal),
+    a number (digits), a duration (a value in seconds as minutes:seconds, '7:09'), a date or text.
+    """
 
     name: str
     value: Value
@@ -43,6 +47,8 @@ class Figure:
             return format_rate(float(self.value))  # type: ignore[arg-type]
         if self.kind == "number":
             return format_number(float(self.value))  # type: ignore[arg-type]
+        if self.kind == "duration":
+            return format_duration(round_half_up(float(self.value)))  # type: ignore[arg-type]
         if self.kind == "date":
             assert isinstance(self.value, dt.date)
             return format_date(self.value)
