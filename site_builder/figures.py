@@ -29,7 +29,7 @@ Kind = Literal["count", "share", "rate", "number", "duration", "date", "text"]
 Value = int | float | str | dt.date | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Figure:
     """A named number (or name, or date) with what it means and where it comes from.
 

@@ -102,6 +102,11 @@ def aid(dataset: Dataset) -> FigureTable:
     return FigureTable(table=dataset.tables["mutual_aid"], sources=("hsj",), row="service")
 
 
+def test_a_figure_is_declared_with_keywords_only() -> None:
+    with pytest.raises(TypeError):
+        Figure("helper_services", 12, "count", "services", "label", "definition", "formula")  # type: ignore[misc]
+
+
 def test_total_sums_a_column_and_says_so(aid: FigureTable, mutual_aid: pd.DataFrame) -> None:
     figure = aid.total("category_1_calls", name="category_1_total", unit="calls", label="Category 1 calls", definition="Category 1 calls answered")
     assert figure.value == mutual_aid["category_1_calls"].sum()
