@@ -60,6 +60,13 @@ def format_rate(value: float) -> str:
     return format_number(value, 1)
 
 
+def format_duration(seconds: int) -> str:
+    """Return a duration in whole seconds as minutes and seconds: '7:31', '41:26', '1:04:12' past an hour."""
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
 def format_date(value: dt.date) -> str:
     """Return a date as '30 December 2020'."""
     return _babel_date(value, format="d MMMM y", locale=LOCALE)

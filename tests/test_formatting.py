@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from site_builder.formatting import format_count, format_date, format_number, format_share, ordinal, parse_ratio, ratio_words
+from site_builder.formatting import format_count, format_date, format_duration, format_number, format_share, ordinal, parse_ratio, ratio_words
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,8 @@ def test_format_date_is_british() -> None:
 @pytest.mark.parametrize(("rank", "expected"), [(1, "first"), (2, "second"), (11, "11th"), (12, "12th"), (21, "21st"), (22, "22nd"), (113, "113th")])
 def test_ordinal(rank: int, expected: str) -> None:
     assert ordinal(rank) == expected
+
+
+@pytest.mark.parametrize(("seconds", "expected"), [(0, "0:00"), (59, "0:59"), (429, "7:09"), (2486, "41:26"), (3852, "1:04:12")])
+def test_format_duration_is_minutes_and_seconds(seconds: int, expected: str) -> None:
+    assert format_duration(seconds) == expected
