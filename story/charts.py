@@ -41,7 +41,7 @@ from site_builder.charting import (
     unvalidated,
     value_axis,
 )
-from site_builder.formatting import format_number
+from site_builder.formatting import format_number, join_names
 from site_builder.geo import map_shapes
 from site_builder.model import Dataset
 
@@ -444,9 +444,8 @@ def calls_per_100k(figures: Figures, dataset: Dataset) -> Chart:
 
     description = (
         f"Bar chart of calls answered for London per 100,000 residents, for the {figures['services_with_population'].digits} helping services "
-        f"whose area matches an ONS region or nation. {figures['highest_rate_name'].text} had the highest rate, {figures['highest_rate'].text}. "
-        f"The other {figures['services_without_population'].digits} services ({_join(list(missing['service']))}) have no sourced population "
-        "and are shown as no data, not estimated."
+        f"whose area matches an ONS region or nation. {figures['highest_rate_name'].text} had the highest rate, {figures['highest_rate'].text}."
+        + _unrated(list(missing["service"]))
     )
     subtitle, description = showing(
         f"Calls answered for LAS {_period(figures)} per 100,000 residents of the helping service's area; no data where no population matches it",
@@ -467,8 +466,13 @@ def calls_per_100k(figures: Figures, dataset: Dataset) -> Chart:
     )
 
 
-def _join(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+def _unrated(names: list[str]) -> str:
+    """Say which services have no rate, and why (nothing when every service has one)."""
+    if not names:
+        return ""
+    if len(names) == 1:
+        return f" The other service, {names[0]}, has no sourced population and is shown as no data, not estimated."
+    return f" The other {format_number(len(names))} services ({join_names(names)}) have no sourced population and are shown as no data, not estimated."
 
 
 @chart("concentration")
@@ -522,7 +526,7 @@ def concentration(figures: Figures, dataset: Dataset) -> Chart:
 
     description = (
         f"Bar chart of the running share of the {figures['calls_answered_total'].digits} calls answered for London, with services ranked by calls answered. "
-        f"The first {half} services ({_join(list(frame['service'][:half]))}) answered half of the calls between them, and the first {three_quarters} answered three quarters. "
+        f"The first {half} services ({join_names(list(frame['service'][:half]))}) answered half of the calls between them, and the first {three_quarters} answered three quarters. "
         f"The top three answered {figures['top_three_share'].text}."
     )
     subtitle, description = showing("Running share of the calls answered for LAS, adding services from the busiest down", description, shown)

@@ -8,7 +8,7 @@ import pandas as pd
 
 from site_builder.figures import Figure
 from site_builder.figures import Figures as FigureSet
-from site_builder.formatting import format_count, format_number, ordinal
+from site_builder.formatting import format_count, format_number, join_names, ordinal
 from site_builder.model import Dataset
 
 
@@ -213,7 +213,7 @@ def compute_figures(dataset: Dataset, recipient: str) -> Figures:
         ),
         Figure(
             "services_answering_none_names",
-            _join_names(list(none["name"])),
+            join_names(list(none["name"])),
             "text",
             "",
             "Services that answered no calls",
@@ -357,14 +357,6 @@ def compute_figures(dataset: Dataset, recipient: str) -> Figures:
         population=_population_figure(recipient, str(recipient_row["name"]), recipient_row),
     )
     return Figures(figures, services, recipient_figures)
-
-
-def _join_names(names: list[str]) -> str:
-    if not names:
-        return "none"
-    if len(names) == 1:
-        return names[0]
-    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _category_1_leader(aid: pd.DataFrame) -> list[Figure]:

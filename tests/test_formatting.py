@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from site_builder.formatting import format_count, format_date, format_number, format_share, ordinal, parse_ratio, ratio_words
+from site_builder.formatting import format_count, format_date, format_number, format_share, join_names, ordinal, parse_ratio, ratio_words
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,15 @@ def test_format_date_is_british() -> None:
 @pytest.mark.parametrize(("rank", "expected"), [(1, "first"), (2, "second"), (11, "11th"), (12, "12th"), (21, "21st"), (22, "22nd"), (113, "113th")])
 def test_ordinal(rank: int, expected: str) -> None:
     assert ordinal(rank) == expected
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [([], "none"), (["Wales"], "Wales"), (["Wales", "Scotland"], "Wales and Scotland"), (["Wales", "Scotland", "Kent"], "Wales, Scotland and Kent")],
+)
+def test_join_names_lists_names_as_prose_and_says_none_for_none(names: list[str], expected: str) -> None:
+    assert join_names(names) == expected
+
+
+def test_join_names_says_what_it_is_told_when_there_are_none() -> None:
+    assert join_names([], none="no service") == "no service"
