@@ -449,6 +449,29 @@ def test_ranked_bars_draw_a_rule_a_highlight_and_hover_on_their_own_rows() -> No
     assert chart.spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, 9.5 * 1.1], "room past the longest bar"
 
 
+def test_calls_per_100k_reads_well_when_every_service_has_a_population(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "bench" / "synthetic.py")
+    assert spec is not None and spec.loader is not None
+    synthetic = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(synthetic)
+    root = synthetic.generate_project(tmp_path / "project", len(pd.read_csv(DATA / "mutual_aid.csv")) + 1)
+    populations = pd.read_csv(root / "data" / "populations.csv", dtype=str, keep_default_na=False)
+    missing = populations["population"] == ""
+    assert missing.any(), "the real data has services without a population: the test fills them in"
+    populations.loc[missing, ["population", "population_year", "population_basis", "population_source_url"]] = [
+        "1000000",
+        "mid-2019",
+        "invented",
+        "https://example.org/",
+    ]
+    populations.to_csv(root / "data" / "populations.csv", index=False)
+    figures, dataset = figures_of(root)
+    assert figures["services_without_population"].value == 0
+    chart = CHARTS["calls-per-100k"](figures, dataset)
+    assert chart.description.endswith("had the highest rate, " + figures["highest_rate"].text + "."), chart.description
+    assert "no sourced population" not in chart.description and "()" not in chart.description
+
+
 @pytest.mark.parametrize("delta", [1, 0.25])
 def test_map_arcs_are_decoded_as_topojson_says(delta: float) -> None:
     """geo decodes every arc at once with numpy: the same points as TopoJSON's rule, point by point (the real
