@@ -10,13 +10,15 @@ never as shorthand strings or dicts: Altair turns those into objects by searchin
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import json
 import re
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import KW_ONLY, dataclass, field
+from typing import Any, Literal
 
 import altair as alt
 import pandas as pd
@@ -161,8 +163,9 @@ def _put(spec: dict[str, Any], key: str, value: Any, before: tuple[str, ...]) ->
 def _spec(altair_chart: alt.TopLevelMixin, title: str, subtitle: str, width: int) -> dict[str, Any]:
     # The title goes into the dict, not through `.properties`, which would copy the whole chart (data included) first.
     spec: dict[str, Any] = altair_chart.to_dict(validate=False)  # validating takes most of a cold build; tests validate every spec
-    if any(layer.get("name") == BARS_VIEW for layer in spec.get("layer", [])):
-        spec = _put(spec, "params", [{**HOVER, "views": [BARS_VIEW]}], _AFTER_PARAMS)
+    bars = next((layer for layer in spec.get("layer", []) if layer.get("name") == BARS_VIEW), None)
+    if bars is not None:
+        spec = _put(spec, "params", [{**hover_selection(bars["encoding"]["y"]["field"]), "views": [BARS_VIEW]}], _AFTER_PARAMS)
     spec = _put(spec, "title", chart_title(title, subtitle, width).to_dict(validate=False), _AFTER_TITLE)
     spec["config"] = theme()
     if "autosize" not in spec and not any(key in spec for key in ("vconcat", "hconcat", "concat")):
@@ -234,17 +237,27 @@ def room_domain(values: pd.Series, width: int) -> list[float]:
 BARS_VIEW = "bars"  # the name of a chart's bars, the view its hover selection lives in
 
 
-# The selection that dims the other rows, as Altair writes `alt.selection_point(name="hover", on="pointerover",
-# clear="pointerout", fields=["service"], empty=True)` added to the view named BARS_VIEW and lifted to the top of
-# the layered chart. `_spec` puts it there itself: layering a view that has a selection makes Altair copy and
-# validate it for every layer (a tenth of the time a chart takes to build). tests/test_charts.py compares.
-HOVER = {"name": "hover", "select": {"type": "point", "clear": "pointerout", "fields": ["service"], "on": "pointerover"}}
+HOVER = "hover"  # the name of the selection that dims the other rows
+
+
+def hover_selection(field_name: str) -> dict[str, Any]:
+    """Return the selection that dims the rows other than the one whose `field_name` the pointer rests on.
+
+    It is what Altair writes for `alt.selection_point(name="hover", on="pointerover", clear="pointerout",
+    fields=[field_name], empty=True)` added to the view named BARS_VIEW and lifted to the top of the layered chart.
+    `_spec` puts it there itself: layering a view that has a selection makes Altair copy and validate it for every
+    layer (a tenth of the time a chart takes to build). tests/test_charts.py compares.
+    """
+    return {"name": HOVER, "select": {"type": "point", "clear": "pointerout", "fields": [field_name], "on": "pointerover"}}
 
 
 def hover_rows(bars: alt.Chart) -> alt.Chart:
-    """Dim the other rows while the pointer rests on one (live drawings only: the static SVG shows every row in full)."""
+    """Dim the other rows while the pointer rests on one (live drawings only: the static SVG shows every row in full).
+
+    A row is a value of the bars' y field.
+    """
     # The channel object Altair would infer from alt.condition(hover, alt.value(1.0), alt.value(0.5)), made directly.
-    dimmed = alt.OpacityValue(condition=alt.ConditionalParameterValueDefnumberExprRef(param=alt.ParameterName(HOVER["name"]), empty=True, value=1.0), value=0.5)
+    dimmed = alt.OpacityValue(condition=alt.ConditionalParameterValueDefnumberExprRef(param=alt.ParameterName(HOVER), empty=True, value=1.0), value=0.5)
     # The view the selection lives in is named, so Altair need not name it by a hash of the view (data included).
     return bars.encode(opacity=dimmed).properties(name=BARS_VIEW)
 
@@ -256,6 +269,118 @@ def end_labels(data: pd.DataFrame, y: alt.Y, field_name: str, value_format: str 
         .mark_text(align="left", baseline="middle", dx=4)
         .encode(y=y, x=alt.X(f"{field_name}:Q", axis=None), text=alt.Text(f"{field_name}:Q", format=value_format))
     )
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A dashed reference line across the bars at a value (a standard, an average), labelled above the bars."""
+
+    at: float
+    label: str
+
+
+@dataclass(frozen=True, eq=False)
+class Stack:
+    """Each bar drawn as parts end to end: the parts' rows (one per part of a bar), their lengths' column, and the column
+    whose values set the parts' order along the bar."""
+
+    parts: pd.DataFrame
+    value: str
+    order: str
+
+
+def bold_labels(names: Sequence[str]) -> str:
+    """Return the Vega expression that sets these names' axis labels in bold and the others in regular weight."""
+    return f"indexof({json.dumps(list(names))}, datum.value) >= 0 ? 700 : 400"
+
+
+@dataclass(frozen=True, eq=False)
+class RankedBars:
+    """A horizontal bar for each row, in the rows' order (a ranking, top first), with each bar's value printed at its end.
+
+    The value axis has fewer ticks on the narrow drawing, the scale leaves room past the longest bar for its number, and
+    the other rows dim while the pointer rests on one. Draw it at each width:
+    `make_chart(chart_id, bars.draw(WIDE), narrow=bars.draw(NARROW), ...)`.
+    """
+
+    rows: pd.DataFrame  # the rows drawn, in order from the top; a bar's data is its row
+    _: KW_ONLY
+    name: str  # the column naming each row, down the side
+    value: str  # the column of each bar's length, printed at its end
+    axis_title: str | None  # the value axis's title
+    axis_format: str = ",.0f"  # d3-format of the value axis's numbers
+    label_format: str = ",.0f"  # d3-format of the numbers at the bars' ends
+    colour: str | alt.Color | None = None  # one colour for every bar, or a colour encoding; with `highlight`, the other bars' (default muted)
+    highlight: str | None = None  # a column of booleans: those rows' bars in COLOURS["highlight"], their names in bold
+    tooltip: Sequence[alt.Tooltip] = ()
+    rules: Sequence[Rule] = ()
+    rule_label_align: Literal["left", "center", "right"] = "center"  # "left": each rule's label starts just right of its line
+    no_value: str | None = None  # a column of words (say "no data") printed in place of the bar of a row with no value
+    stack: Stack | None = None  # draw each bar as parts; `value` is still the whole bar's length
+    domain_max: tuple[float, float] | None = None  # where the value scale ends on the wide and the narrow drawing (default: room)
+    narrow_legend: bool = True  # False: the narrow drawing has no colour legend (its rules or labels say it)
+    step: int = 22  # the height of a row, in px
+
+    def draw(self, width: int) -> alt.TopLevelMixin:
+        """Return the drawing at `width`: the bars, their numbers, the words for rows without a value, and the rules."""
+        y = self._y()
+        layers = [hover_rows(self._bars(y, width)), end_labels(self._valued, y, self.value, self.label_format)]
+        if self.no_value is not None:
+            missing = self.rows[self.rows[self.value].isna()]
+            text = alt.Text(f"{self.no_value}:N")
+            layers.append(
+                alt.Chart(missing)
+                .mark_text(align="left", baseline="middle", fontStyle="italic", color=MUTED_TEXT, dx=4)
+                .encode(y=y, x=alt.XValue(0), text=text)
+            )
+        if self.rules:
+            layers += self._rules()
+        return alt.layer(*layers).properties(width=width, height=alt.Step(self.step))
+
+    @functools.cached_property
+    def _valued(self) -> pd.DataFrame:
+        """Return the rows that have a value (all of them, unless `no_value` says what a row without one shows)."""
+        return self.rows if self.no_value is None else self.rows[self.rows[self.value].notna()]
+
+    def _y(self) -> alt.Y:
+        if self.highlight is None:
+            return alt.Y(f"{self.name}:N", sort=list(self.rows[self.name]), title=None)
+        bold = bold_labels([str(name) for name in self.rows.loc[self.rows[self.highlight], self.name]])
+        return alt.Y(f"{self.name}:N", sort=list(self.rows[self.name]), title=None, axis=alt.Axis(labelFontWeight=alt.expr(bold)))
+
+    def _bars(self, y: alt.Y, width: int) -> alt.Chart:
+        data, length = (self.stack.parts, self.stack.value) if self.stack else (self._valued, self.value)
+        axis = value_axis(width, self.axis_title, self.axis_format)
+        x = alt.X(f"{length}:Q", stack="zero" if self.stack else alt.Undefined, axis=axis, scale=self._scale(width))
+        channels: dict[str, Any] = {"y": y, "x": x}
+        if self.highlight is not None:
+            others = self.colour if isinstance(self.colour, str) else COLOURS["muted"]
+            channels["color"] = alt.ColorValue(**alt.condition(getattr(alt.datum, self.highlight), alt.value(COLOURS["highlight"]), alt.value(others)))
+        elif isinstance(self.colour, alt.Color):
+            channels["color"] = self.colour if self.narrow_legend or width > NARROW else self.colour.legend(None)
+        if self.stack:
+            channels["order"] = alt.Order(f"{self.stack.order}:N", sort="ascending")
+        if self.tooltip:
+            channels["tooltip"] = list(self.tooltip)
+        bar_colour = self.colour if isinstance(self.colour, str) and self.highlight is None else alt.Undefined
+        return alt.Chart(data).mark_bar(color=bar_colour).encode(**channels)
+
+    def _scale(self, width: int) -> alt.Scale:
+        if self.domain_max is None:
+            return room(self.rows[self.value], width)
+        return alt.Scale(domain=[0, self.domain_max[width <= NARROW]], nice=False)
+
+    def _rules(self) -> list[alt.Chart]:
+        """Return the rules and their labels, above the bars."""
+        marks = pd.DataFrame([{"share": rule.at, "label": rule.label} for rule in self.rules])  # (the column names are in the specs)
+        line = alt.Chart(marks).mark_rule(strokeDash=[4, 3], color=TEXT).encode(x=alt.X("share:Q"))
+        beside = {"left": 4, "right": -4}.get(self.rule_label_align, alt.Undefined)  # clear of the line
+        labels = (
+            alt.Chart(marks)
+            .mark_text(align=self.rule_label_align, baseline="bottom", dx=beside, dy=-2, fontWeight=700)
+            .encode(x=alt.X("share:Q"), y=alt.YValue(0), text=alt.Text("label:N"))
+        )
+        return [line, labels]
 
 
 @contextmanager

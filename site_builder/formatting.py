@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+from collections.abc import Sequence
 from fractions import Fraction
 
 from babel import Locale
@@ -75,6 +76,15 @@ def format_date(value: dt.date) -> str:
 def number_words(value: int) -> str:
     """Return one to nine as words, larger numbers as digits."""
     return _SMALL[value] if 0 < value < 10 else format_number(value)
+
+
+def join_names(names: Sequence[str], none: str = "none") -> str:
+    """Return names as prose lists them: 'A', 'A and B', 'A, B and C'; `none` when there are none."""
+    if not names:
+        return none
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def ordinal(value: int) -> str:

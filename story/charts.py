@@ -10,7 +10,6 @@ may make the same charts faster, sharing work between services (see `ServiceHigh
 from __future__ import annotations
 
 import functools
-import json
 import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -24,24 +23,24 @@ from site_builder.charting import (
     MOST_BARS,
     MUTED_TEXT,
     NARROW,
-    TEXT,
     WIDE,
     Chart,
+    RankedBars,
+    Rule,
+    Stack,
+    bold_labels,
     call_chart,
     chart_title,
     data_table,
-    end_labels,
-    hover_rows,
     make_chart,
     most_rows,
-    room,
     room_domain,
     showing,
     source_line,
     unvalidated,
     value_axis,
 )
-from site_builder.formatting import format_number
+from site_builder.formatting import format_number, join_names
 from site_builder.geo import map_shapes
 from site_builder.model import Dataset
 
@@ -148,25 +147,17 @@ def calls_by_service(figures: Figures, dataset: Dataset) -> Chart:
     """Calls answered for London by each service, split into category 1 and other calls."""
     every = _calls_frame(figures)
     frame, shown = most_rows(every, "that answered the most")
-    order = list(frame["service"])
-    long = frame.melt(id_vars=["service", "calls"], value_vars=["category_1", "other"], var_name="kind", value_name="count")
-    long["kind"] = long["kind"].map({"category_1": "Category 1", "other": "Other calls"})
-
-    def draw(width: int) -> alt.TopLevelMixin:
-        y = alt.Y("service:N", sort=order, title=None)
-        bars = (
-            alt.Chart(long)
-            .mark_bar()
-            .encode(
-                y=y,
-                x=alt.X("count:Q", stack="zero", axis=value_axis(width, "999 calls answered for LAS"), scale=room(frame["calls"], width)),
-                color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=["Category 1", "Other calls"], range=[COLOURS["category_1"], COLOURS["other"]])),
-                order=alt.Order("kind:N", sort="ascending"),
-                tooltip=[alt.Tooltip("service:N", title="Service"), alt.Tooltip("kind:N", title="Kind"), alt.Tooltip("count:Q", title="Calls", format=",")],
-            )
-        )
-        return alt.layer(hover_rows(bars), end_labels(frame, y, "calls")).properties(width=width, height=alt.Step(22))
-
+    parts = frame.melt(id_vars=["service", "calls"], value_vars=["category_1", "other"], var_name="kind", value_name="count")
+    parts["kind"] = parts["kind"].map({"category_1": "Category 1", "other": "Other calls"})
+    bars = RankedBars(
+        frame,
+        name="service",
+        value="calls",
+        axis_title="999 calls answered for LAS",
+        stack=Stack(parts, value="count", order="kind"),
+        colour=alt.Color("kind:N", title=None, scale=alt.Scale(domain=["Category 1", "Other calls"], range=[COLOURS["category_1"], COLOURS["other"]])),
+        tooltip=[alt.Tooltip("service:N", title="Service"), alt.Tooltip("kind:N", title="Kind"), alt.Tooltip("count:Q", title="Calls", format=",")],
+    )
     top = figures["top_service_short_name"].text
     description = (
         f"Bar chart of the {figures['calls_answered_total'].digits} 999 calls answered for London Ambulance Service by "
@@ -178,8 +169,8 @@ def calls_by_service(figures: Figures, dataset: Dataset) -> Chart:
     subtitle, description = showing(f"999 calls answered for London Ambulance Service {_period(figures)}, by service", description, shown)
     return make_chart(
         "calls-by-service",
-        draw(WIDE),
-        narrow=draw(NARROW),
+        bars.draw(WIDE),
+        narrow=bars.draw(NARROW),
         title=f"{top} answered the most of London's calls",
         subtitle=subtitle,
         description=description,
@@ -192,50 +183,33 @@ def calls_by_service(figures: Figures, dataset: Dataset) -> Chart:
 @chart("category-1-share")
 def category_1_share(figures: Figures, dataset: Dataset) -> Chart:
     """The category 1 share of each service's answered calls, against the share across all services."""
-    answered = [s for s in figures.services if s.category_1_share.value is not None]
-    frame = pd.DataFrame(
-        [
-            {"service": s.short_name, "category_1": s.category_1_calls.value, "calls": s.calls_answered.value, "share": float(s.category_1_share.value) * 100}  # type: ignore[arg-type]
-            for s in answered
-        ]
-    ).sort_values(["share", "service"], ascending=[False, True], kind="stable")
     overall = float(figures["category_1_share"].value) * 100  # type: ignore[arg-type]
-    frame["above"] = ["above" if share > overall else "below" for share in frame["share"]]
+    frame = _category_1_frame(figures, overall)
     plotted, shown = most_rows(frame, "highest shares")
-    order = list(plotted["service"])
     overall_row = pd.DataFrame(
         [{"service": "All services", "category_1": figures["category_1_total"].value, "calls": figures["calls_answered_total"].value, "share": overall}]
     )
-    leader = next(s for s in answered if s.name == figures["highest_category_1_share_name"].value)
-    mean = pd.DataFrame([{"share": overall, "label": f"All services: {format_number(overall, 1)}%"}])
-
-    def draw(width: int) -> alt.TopLevelMixin:
-        y = alt.Y("service:N", sort=order, title=None)
-        bars = (
-            alt.Chart(plotted)
-            .mark_bar()
-            .encode(
-                y=y,
-                x=alt.X("share:Q", axis=value_axis(width, "Category 1 share of calls answered (%)", ".0f"), scale=room(plotted["share"], width)),
-                color=alt.Color("above:N", scale=alt.Scale(domain=["above", "below"], range=[COLOURS["category_1"], COLOURS["muted"]]), legend=None),
-                tooltip=[
-                    alt.Tooltip("service:N", title="Service"),
-                    alt.Tooltip("share:Q", title="Category 1 share (%)", format=".1f"),
-                    alt.Tooltip("category_1:Q", title="Category 1 calls", format=","),
-                    alt.Tooltip("calls:Q", title="Calls answered", format=","),
-                ],
-            )
-        )
-        rule = alt.Chart(mean).mark_rule(strokeDash=[4, 3], color=TEXT).encode(x=alt.X("share:Q"))
-        rule_label = (
-            alt.Chart(mean)
-            .mark_text(align="left", baseline="bottom", dx=4, dy=-2, fontWeight=700)
-            .encode(x=alt.X("share:Q"), y=alt.YValue(0), text=alt.Text("label:N"))
-        )
-        return alt.layer(hover_rows(bars), end_labels(plotted, y, "share", ".1f"), rule, rule_label).properties(width=width, height=alt.Step(24))
-
+    leader = next(s for s in figures.services if s.name == figures["highest_category_1_share_name"].value)
+    bars = RankedBars(
+        plotted,
+        name="service",
+        value="share",
+        axis_title="Category 1 share of calls answered (%)",
+        axis_format=".0f",
+        label_format=".1f",
+        colour=alt.Color("above:N", scale=alt.Scale(domain=["above", "below"], range=[COLOURS["category_1"], COLOURS["muted"]]), legend=None),
+        tooltip=[
+            alt.Tooltip("service:N", title="Service"),
+            alt.Tooltip("share:Q", title="Category 1 share (%)", format=".1f"),
+            alt.Tooltip("category_1:Q", title="Category 1 calls", format=","),
+            alt.Tooltip("calls:Q", title="Calls answered", format=","),
+        ],
+        rules=[Rule(overall, f"All services: {format_number(overall, 1)}%")],
+        rule_label_align="left",
+        step=24,
+    )
     description = (
-        f"Bar chart of the share of category 1 calls among the calls each of {len(answered)} services answered for London. "
+        f"Bar chart of the share of category 1 calls among the calls each of {len(frame)} services answered for London. "
         f"{leader.name} had the highest share, {leader.category_1_share.text} ({leader.category_1_calls.digits} of {leader.calls_answered.digits}); "
         f"across all services the share was {figures['category_1_share'].text}. "
         f"{sum(v == 'above' for v in frame['above'])} services were above that share. "
@@ -246,8 +220,8 @@ def category_1_share(figures: Figures, dataset: Dataset) -> Chart:
     )
     return make_chart(
         "category-1-share",
-        draw(WIDE),
-        narrow=draw(NARROW),
+        bars.draw(WIDE),
+        narrow=bars.draw(NARROW),
         title=f"{leader.short_name}'s calls were the most often life-threatening",
         subtitle=subtitle,
         description=description,
@@ -255,6 +229,19 @@ def category_1_share(figures: Figures, dataset: Dataset) -> Chart:
         table=pd.concat([frame, overall_row], ignore_index=True),
         labels={"service": "Service", "category_1": "Category 1 calls", "calls": "Calls answered", "share": "Category 1 share (%)"},
     )
+
+
+def _category_1_frame(figures: Figures, overall: float) -> pd.DataFrame:
+    """Return each service that answered calls with its category 1 share (%), highest first, and whether it is above `overall`."""
+    frame = pd.DataFrame(
+        [
+            {"service": s.short_name, "category_1": s.category_1_calls.value, "calls": s.calls_answered.value, "share": float(s.category_1_share.value) * 100}  # type: ignore[arg-type]
+            for s in figures.services
+            if s.category_1_share.value is not None
+        ]
+    ).sort_values(["share", "service"], ascending=[False, True], kind="stable")
+    frame["above"] = ["above" if share > overall else "below" for share in frame["share"]]
+    return frame
 
 
 # The map's classes: a sequential blue scale for calls answered (one hue, so safe for colour-blind
@@ -398,6 +385,49 @@ def _map_label(row: dict[str, Any], recipient_label: str) -> str:
 @chart("calls-per-100k")
 def calls_per_100k(figures: Figures, dataset: Dataset) -> Chart:
     """Calls answered per 100,000 residents of the helping service's area, only where the population is sourced."""
+    frame = _rates_frame(figures)
+    plotted, shown = most_rows(frame, "highest rates")
+    missing = frame[frame["no_data"]]
+    bars = RankedBars(
+        plotted,
+        name="service",
+        value="rate",
+        axis_title="Calls answered per 100,000 residents",
+        label_format=".1f",
+        colour=COLOURS["other"],
+        no_value="label",
+        tooltip=[
+            alt.Tooltip("service:N", title="Service"),
+            alt.Tooltip("rate:Q", title="Calls per 100,000", format=",.1f"),
+            alt.Tooltip("population:Q", title="Residents", format=","),
+        ],
+    )
+    description = (
+        f"Bar chart of calls answered for London per 100,000 residents, for the {figures['services_with_population'].digits} helping services "
+        f"whose area matches an ONS region or nation. {figures['highest_rate_name'].text} had the highest rate, {figures['highest_rate'].text}."
+        + _unrated(list(missing["service"]))
+    )
+    subtitle, description = showing(
+        f"Calls answered for LAS {_period(figures)} per 100,000 residents of the helping service's area; no data where no population matches it",
+        description,
+        shown,
+    )
+    leader = next(s for s in figures.services if s.name == figures["highest_rate_name"].value)
+    return make_chart(
+        "calls-per-100k",
+        bars.draw(WIDE),
+        narrow=bars.draw(NARROW),
+        title=f"For its size, {leader.short_name} gave the most help",
+        subtitle=subtitle,
+        description=description,
+        source=source_line(dataset, "hsj", "ons_mye2019"),
+        table=frame,
+        labels={"service": "Service", "calls": "Calls answered", "population": "Residents", "rate": "Calls per 100,000 residents"},
+    )
+
+
+def _rates_frame(figures: Figures) -> pd.DataFrame:
+    """Return each service's calls per 100,000 residents, highest first, those with no sourced population last."""
     frame = pd.DataFrame(
         [
             {
@@ -414,122 +444,58 @@ def calls_per_100k(figures: Figures, dataset: Dataset) -> Chart:
     frame = frame.sort_values(["rate_sort", "calls"], ascending=[False, False], kind="stable").drop(columns="rate_sort")
     frame["population"] = frame["population"].astype("Int64")
     frame["label"] = [f"{format_number(r, 1)}" if not missing else "no data" for r, missing in zip(frame["rate"], frame["no_data"], strict=True)]
-    plotted, shown = most_rows(frame, "highest rates")
-    order = list(plotted["service"])
-    rated = plotted[~plotted["no_data"]]
-    gaps_shown = plotted[plotted["no_data"]]
-    missing = frame[frame["no_data"]]
-
-    def draw(width: int) -> alt.TopLevelMixin:
-        y = alt.Y("service:N", sort=order, title=None)
-        bars = (
-            alt.Chart(rated)
-            .mark_bar(color=COLOURS["other"])
-            .encode(
-                y=y,
-                x=alt.X("rate:Q", axis=value_axis(width, "Calls answered per 100,000 residents", ",.0f"), scale=room(rated["rate"], width)),
-                tooltip=[
-                    alt.Tooltip("service:N", title="Service"),
-                    alt.Tooltip("rate:Q", title="Calls per 100,000", format=",.1f"),
-                    alt.Tooltip("population:Q", title="Residents", format=","),
-                ],
-            )
-        )
-        gaps = (
-            alt.Chart(gaps_shown)
-            .mark_text(align="left", baseline="middle", fontStyle="italic", color=MUTED_TEXT, dx=4)
-            .encode(y=y, x=alt.XValue(0), text=alt.Text("label:N"))
-        )
-        return alt.layer(hover_rows(bars), end_labels(rated, y, "rate", ".1f"), gaps).properties(width=width, height=alt.Step(22))
-
-    description = (
-        f"Bar chart of calls answered for London per 100,000 residents, for the {figures['services_with_population'].digits} helping services "
-        f"whose area matches an ONS region or nation. {figures['highest_rate_name'].text} had the highest rate, {figures['highest_rate'].text}. "
-        f"The other {figures['services_without_population'].digits} services ({_join(list(missing['service']))}) have no sourced population "
-        "and are shown as no data, not estimated."
-    )
-    subtitle, description = showing(
-        f"Calls answered for LAS {_period(figures)} per 100,000 residents of the helping service's area; no data where no population matches it",
-        description,
-        shown,
-    )
-    leader = next(s for s in figures.services if s.name == figures["highest_rate_name"].value)
-    return make_chart(
-        "calls-per-100k",
-        draw(WIDE),
-        narrow=draw(NARROW),
-        title=f"For its size, {leader.short_name} gave the most help",
-        subtitle=subtitle,
-        description=description,
-        source=source_line(dataset, "hsj", "ons_mye2019"),
-        table=frame,
-        labels={"service": "Service", "calls": "Calls answered", "population": "Residents", "rate": "Calls per 100,000 residents"},
-    )
+    return frame
 
 
-def _join(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+def _unrated(names: list[str]) -> str:
+    """Say which services have no rate, and why (nothing when every service has one)."""
+    if not names:
+        return ""
+    if len(names) == 1:
+        return f" The other service, {names[0]}, has no sourced population and is shown as no data, not estimated."
+    return f" The other {format_number(len(names))} services ({join_names(names)}) have no sourced population and are shown as no data, not estimated."
 
 
 @chart("concentration")
 def concentration(figures: Figures, dataset: Dataset) -> Chart:
     """How concentrated the help was: the running share of calls, services ranked by calls answered."""
-    total = float(figures["calls_answered_total"].value)  # type: ignore[arg-type]
     half, three_quarters = int(figures["services_for_half"].value), int(figures["services_for_three_quarters"].value)  # type: ignore[arg-type]
-    rows, running = [], 0
-    for rank, service in enumerate(figures.services, start=1):
-        running += int(service.calls_answered.value)  # type: ignore[arg-type]
-        group = "Half" if rank <= half else "Three quarters" if rank <= three_quarters else "The rest"
-        rows.append({"rank": rank, "service": service.short_name, "calls": service.calls_answered.value, "cumulative": running / total * 100, "group": group})
-    frame = pd.DataFrame(rows)
+    frame = _running_share_frame(figures, half, three_quarters)
     plotted, shown = most_rows(frame, "that answered the most")
-    order = list(plotted["service"])
-    marks = pd.DataFrame([{"share": 50, "label": "50%"}, {"share": 75, "label": "75%"}])
-
-    def draw(width: int) -> alt.TopLevelMixin:
-        y = alt.Y("service:N", sort=order, title=None)
-        bars = (
-            alt.Chart(plotted)
-            .mark_bar()
-            .encode(
-                y=y,
-                x=alt.X(
-                    "cumulative:Q",
-                    scale=alt.Scale(domain=[0, 118 if width <= NARROW else 110], nice=False),
-                    axis=value_axis(width, "Running share of all calls answered (%)", ".0f"),
-                ),
-                color=alt.Color(
-                    "group:N",
-                    title=None,
-                    scale=alt.Scale(domain=["Half", "Three quarters", "The rest"], range=[COLOURS["category_1"], COLOURS["other"], COLOURS["muted"]]),
-                    legend=None if width <= NARROW else alt.Legend(),  # on a phone the 50% and 75% marks say it
-                ),
-                tooltip=[
-                    alt.Tooltip("rank:Q", title="Rank"),
-                    alt.Tooltip("service:N", title="Service"),
-                    alt.Tooltip("calls:Q", title="Calls answered", format=","),
-                    alt.Tooltip("cumulative:Q", title="Running share (%)", format=".1f"),
-                ],
-            )
-        )
-        rules = alt.Chart(marks).mark_rule(strokeDash=[4, 3], color=TEXT).encode(x=alt.X("share:Q"))
-        rule_labels = (
-            alt.Chart(marks)
-            .mark_text(align="center", baseline="bottom", dy=-2, fontWeight=700)
-            .encode(x=alt.X("share:Q"), y=alt.YValue(0), text=alt.Text("label:N"))
-        )
-        return alt.layer(hover_rows(bars), end_labels(plotted, y, "cumulative", ".0f"), rules, rule_labels).properties(width=width, height=alt.Step(22))
+    bars = RankedBars(
+        plotted,
+        name="service",
+        value="cumulative",
+        axis_title="Running share of all calls answered (%)",
+        axis_format=".0f",
+        label_format=".0f",
+        domain_max=(110, 118),  # a share ends at 100%
+        colour=alt.Color(
+            "group:N",
+            title=None,
+            scale=alt.Scale(domain=["Half", "Three quarters", "The rest"], range=[COLOURS["category_1"], COLOURS["other"], COLOURS["muted"]]),
+            legend=alt.Legend(),
+        ),
+        narrow_legend=False,  # on a phone the 50% and 75% marks say it
+        tooltip=[
+            alt.Tooltip("rank:Q", title="Rank"),
+            alt.Tooltip("service:N", title="Service"),
+            alt.Tooltip("calls:Q", title="Calls answered", format=","),
+            alt.Tooltip("cumulative:Q", title="Running share (%)", format=".1f"),
+        ],
+        rules=[Rule(50, "50%"), Rule(75, "75%")],
+    )
 
     description = (
         f"Bar chart of the running share of the {figures['calls_answered_total'].digits} calls answered for London, with services ranked by calls answered. "
-        f"The first {half} services ({_join(list(frame['service'][:half]))}) answered half of the calls between them, and the first {three_quarters} answered three quarters. "
+        f"The first {half} services ({join_names(list(frame['service'][:half]))}) answered half of the calls between them, and the first {three_quarters} answered three quarters. "
         f"The top three answered {figures['top_three_share'].text}."
     )
     subtitle, description = showing("Running share of the calls answered for LAS, adding services from the busiest down", description, shown)
     return make_chart(
         "concentration",
-        draw(WIDE),
-        narrow=draw(NARROW),
+        bars.draw(WIDE),
+        narrow=bars.draw(NARROW),
         title=f"{figures['services_for_half'].text.capitalize()} services answered half the calls",
         subtitle=subtitle,
         description=description,
@@ -537,6 +503,17 @@ def concentration(figures: Figures, dataset: Dataset) -> Chart:
         table=frame,
         labels={"rank": "Rank", "service": "Service", "calls": "Calls answered", "cumulative": "Running share (%)"},
     )
+
+
+def _running_share_frame(figures: Figures, half: int, three_quarters: int) -> pd.DataFrame:
+    """Return the running share (%) of all calls answered, adding services in rank order, and the group each falls in."""
+    total = float(figures["calls_answered_total"].value)  # type: ignore[arg-type]
+    rows, running = [], 0
+    for rank, service in enumerate(figures.services, start=1):
+        running += int(service.calls_answered.value)  # type: ignore[arg-type]
+        group = "Half" if rank <= half else "Three quarters" if rank <= three_quarters else "The rest"
+        rows.append({"rank": rank, "service": service.short_name, "calls": service.calls_answered.value, "cumulative": running / total * 100, "group": group})
+    return pd.DataFrame(rows)
 
 
 @chart("london-share")
@@ -711,7 +688,7 @@ def service_view(figures: Figures, code: str, calls: pd.DataFrame | None = None)
 
     highlighted = [str(name) for name in frame.loc[frame["highlight"], "service"]]
     # The service's own name is bold too, so a service that answered none (no bar to colour) still stands out.
-    bold = f"indexof({json.dumps(highlighted)}, datum.value) >= 0 ? 700 : 400"
+    bold = bold_labels(highlighted)
     others = COLOURS["other"] if is_recipient else COLOURS["muted"]  # London's page: every bar is a helper
 
     if is_recipient:
@@ -743,28 +720,17 @@ def service_view(figures: Figures, code: str, calls: pd.DataFrame | None = None)
     return ServiceView(frame, bold, others, title, subtitle, description)
 
 
-def _service_bars(view: ServiceView, width: int) -> alt.Chart:
-    """Return the bars of a service's chart, the highlighted one in colour."""
-    return hover_rows(
-        alt.Chart(view.frame)
-        .mark_bar()
-        .encode(
-            y=_service_y(view),
-            x=alt.X("calls:Q", axis=value_axis(width, "999 calls answered for LAS"), scale=room(view.frame["calls"], width)),
-            color=alt.ColorValue(**alt.condition(alt.datum.highlight, alt.value(COLOURS["highlight"]), alt.value(view.others))),
-            tooltip=[alt.Tooltip("service:N", title="Service"), alt.Tooltip("calls:Q", title="Calls answered", format=",")],
-        )
+def _service_bars(view: ServiceView) -> RankedBars:
+    """Return the bars of a service's chart, the highlighted one in colour and its name in bold."""
+    return RankedBars(
+        view.frame,
+        name="service",
+        value="calls",
+        axis_title="999 calls answered for LAS",
+        highlight="highlight",
+        colour=view.others,
+        tooltip=[alt.Tooltip("service:N", title="Service"), alt.Tooltip("calls:Q", title="Calls answered", format=",")],
     )
-
-
-def _service_y(view: ServiceView) -> alt.Y:
-    """Return the services' axis: in rank order, the highlighted names in bold."""
-    return alt.Y("service:N", sort=list(view.frame["service"]), title=None, axis=alt.Axis(labelFontWeight=alt.expr(view.bold)))
-
-
-def _draw_service(view: ServiceView, width: int) -> alt.TopLevelMixin:
-    """Return one drawing of a service's chart: the bars and their numbers."""
-    return alt.layer(_service_bars(view, width), end_labels(view.frame, _service_y(view), "calls")).properties(width=width, height=alt.Step(22))
 
 
 SERVICE_LABELS = {"service": "Service", "calls": "Calls answered", "highlight": "Highlighted"}
@@ -774,10 +740,11 @@ SERVICE_LABELS = {"service": "Service", "calls": "Calls answered", "highlight": 
 def service_highlight(figures: Figures, dataset: Dataset, code: str) -> Chart:
     """Every service's calls answered for London, with one service highlighted."""
     view = service_view(figures, code)
+    bars = _service_bars(view)
     return make_chart(
         service_chart_id("service", code),
-        _draw_service(view, WIDE),
-        narrow=_draw_service(view, NARROW),
+        bars.draw(WIDE),
+        narrow=bars.draw(NARROW),
         title=view.title,
         subtitle=view.subtitle,
         description=view.description,

@@ -8,7 +8,7 @@ import pandas as pd
 
 from site_builder.figures import Figure, FigureTable, context_figure, date_figure, derived
 from site_builder.figures import Figures as FigureSet
-from site_builder.formatting import format_count, format_number, ordinal
+from site_builder.formatting import format_count, format_number, join_names, ordinal
 from site_builder.model import Dataset
 
 
@@ -124,14 +124,6 @@ def compute_figures(dataset: Dataset, recipient: str) -> Figures:
     return Figures(list(figures.values()), services, recipient_figures)
 
 
-def _join_names(names: list[str]) -> str:
-    if not names:
-        return "none"
-    if len(names) == 1:
-        return names[0]
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def _add(figures: dict[str, Figure], group: list[Figure]) -> None:
     """Append a group of figures, in order, to those declared so far (later groups' formulas read them)."""
     for figure in group:
@@ -234,7 +226,7 @@ def _answering(aid: FigureTable, ranked: pd.DataFrame) -> list[Figure]:
         ),
         aid.figure(
             name="services_answering_none_names",
-            value=_join_names(list(ranked.loc[ranked["calls_answered"] == 0, "name"])),
+            value=join_names(list(ranked.loc[ranked["calls_answered"] == 0, "name"])),
             kind="text",
             unit="",
             label="Services that answered no calls",

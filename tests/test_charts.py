@@ -427,6 +427,51 @@ def test_the_hover_selection_is_the_one_altair_would_write() -> None:
     )
 
 
+def test_ranked_bars_draw_a_rule_a_highlight_and_hover_on_their_own_rows() -> None:
+    """The kit's ranked bars know nothing of services: the rows dim by the column that names them."""
+    from site_builder.charting import COLOURS, NARROW, WIDE, RankedBars, Rule, make_chart
+
+    months = pd.DataFrame({"month": ["Jan", "Feb", "Mar"], "minutes": [9.5, 7.25, 6.0], "latest": [False, False, True]})
+    bars = RankedBars(months, name="month", value="minutes", axis_title="Minutes", label_format=".1f", highlight="latest", rules=[Rule(7, "Standard: 7")])
+    chart = make_chart(
+        "months", bars.draw(WIDE), narrow=bars.draw(NARROW), title="T", subtitle="S", description="D", source="S", table=months, labels={"month": "Month"}
+    )
+    for spec in (chart.spec, chart.narrow_spec):
+        assert spec is not None
+        assert spec["params"][0]["select"]["fields"] == ["month"]
+        bar_layer, numbers, rule, rule_label = spec["layer"]
+        assert bar_layer["encoding"]["y"]["sort"] == ["Jan", "Feb", "Mar"]
+        assert bar_layer["encoding"]["color"]["condition"] == {"test": "datum.latest", "value": COLOURS["highlight"]}
+        assert bar_layer["encoding"]["y"]["axis"]["labelFontWeight"]["expr"] == 'indexof(["Mar"], datum.value) >= 0 ? 700 : 400'
+        assert numbers["encoding"]["text"]["format"] == ".1f"
+        assert rule["mark"]["type"] == "rule" and rule_label["encoding"]["text"]["field"] == "label"
+        assert [row["share"] for row in spec["datasets"][rule["data"]["name"]]] == [7]
+    assert chart.spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, 9.5 * 1.1], "room past the longest bar"
+
+
+def test_calls_per_100k_reads_well_when_every_service_has_a_population(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "bench" / "synthetic.py")
+    assert spec is not None and spec.loader is not None
+    synthetic = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(synthetic)
+    root = synthetic.generate_project(tmp_path / "project", len(pd.read_csv(DATA / "mutual_aid.csv")) + 1)
+    populations = pd.read_csv(root / "data" / "populations.csv", dtype=str, keep_default_na=False)
+    missing = populations["population"] == ""
+    assert missing.any(), "the real data has services without a population: the test fills them in"
+    populations.loc[missing, ["population", "population_year", "population_basis", "population_source_url"]] = [
+        "1000000",
+        "mid-2019",
+        "invented",
+        "https://example.org/",
+    ]
+    populations.to_csv(root / "data" / "populations.csv", index=False)
+    figures, dataset = figures_of(root)
+    assert figures["services_without_population"].value == 0
+    chart = CHARTS["calls-per-100k"](figures, dataset)
+    assert chart.description.endswith("had the highest rate, " + figures["highest_rate"].text + "."), chart.description
+    assert "no sourced population" not in chart.description and "()" not in chart.description
+
+
 @pytest.mark.parametrize("delta", [1, 0.25])
 def test_map_arcs_are_decoded_as_topojson_says(delta: float) -> None:
     """geo decodes every arc at once with numpy: the same points as TopoJSON's rule, point by point (the real

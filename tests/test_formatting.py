@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from site_builder.formatting import format_count, format_date, format_duration, format_number, format_share, ordinal, parse_ratio, ratio_words
+from site_builder.formatting import format_count, format_date, format_duration, format_number, format_share, join_names, ordinal, parse_ratio, ratio_words
 
 
 @pytest.mark.parametrize(
@@ -53,3 +53,15 @@ def test_ordinal(rank: int, expected: str) -> None:
 @pytest.mark.parametrize(("seconds", "expected"), [(0, "0:00"), (59, "0:59"), (429, "7:09"), (2486, "41:26"), (3852, "1:04:12")])
 def test_format_duration_is_minutes_and_seconds(seconds: int, expected: str) -> None:
     assert format_duration(seconds) == expected
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [([], "none"), (["Wales"], "Wales"), (["Wales", "Scotland"], "Wales and Scotland"), (["Wales", "Scotland", "Kent"], "Wales, Scotland and Kent")],
+)
+def test_join_names_lists_names_as_prose_and_says_none_for_none(names: list[str], expected: str) -> None:
+    assert join_names(names) == expected
+
+
+def test_join_names_says_what_it_is_told_when_there_are_none() -> None:
+    assert join_names([], none="no service") == "no service"
