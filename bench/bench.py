@@ -44,7 +44,7 @@ from typing import Any
 
 from synthetic import generate_project
 
-from site_builder.build import Builder
+from site_builder.build import build as build_site
 from site_builder.config import load_config
 from site_builder.serve import Preview, running
 from site_builder.writer import MemoryWriter
@@ -250,7 +250,7 @@ def gzip_size(data: bytes) -> int:
 def measure_weights(work: Path) -> dict[str, Any]:
     """Return every page's gzip weight by kind, and the budgets' measures."""
     writer = MemoryWriter()
-    result = Builder(load_config(ROOT), cache_dir=work / "serve-cache").build(writer)
+    result = build_site(load_config(ROOT), writer, cache_dir=work / "serve-cache")
     files = writer.files
     pages = {}
     for name in sorted(n for n in files if n.endswith(".html")):

@@ -1,24 +1,33 @@
-"""Put the stages in order: load, compute, chart, render content and pages, then write."""
+"""Put the stages in order: load, compute, queue renders, prepare content, plan pages, render, write.
+
+build() reads top to bottom as the stages; each is a function below, taking and returning plain values. What the
+preview's builds reuse is a Memo the preview holds and hands in (a plain build reuses nothing and keeps nothing), and
+what the command line started before the builder's imports loaded is an EarlyStart (started here if not handed one).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import json
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 
-from . import __version__, validation, workers
+from . import __version__, validation
 from .cache import ChartCache
 from .cards import CARD_HEIGHT, CARD_WIDTH, Card, CardJob
+from .charting import Chart
 from .claims import Claim, ClaimResult, check_claims
 from .config import Config
 from .content import ContentRenderer, PageSource, PreparedPage, check_templates, read_pages
 from .data import read_dataset
+from .early import EarlyStart, start_early
 from .embed import EMBED_FOLDER, Embed, iframe_snippet, oembed, plan_embeds, png_size
 from .errors import ContentError
 from .figures import Figures
@@ -27,9 +36,9 @@ from .model import Dataset
 from .package import check_package
 from .render import NavLink, Page, PageContext, PageRenderer, SiteInfo, Social, root_for
 from .renderer import RenderedChart, RenderJob
-from .runtime import start_bundle, vega_runtime
+from .runtime import vega_runtime
 from .story import Story, load_story
-from .validation import data_fingerprint
+from .validation import SchemaCheck, data_fingerprint
 from .writer import SiteFiles, Writer
 
 Progress = Callable[[str], None]
@@ -65,156 +74,259 @@ class DataStage:
     files: SiteFiles = field(repr=False)  # chart and data downloads: they depend on nothing else
 
 
+@dataclass
+class Memo:
+    """What one build leaves for the next to reuse: the preview holds one, made anew when the story's code or site.yml changes.
+
+    Content, templates and assets are read again on every build, but a page's parse is kept while its text is
+    unchanged and Jinja recompiles only templates whose file changed. The data stage (dataset, figures, rendered
+    charts) is kept while the data files' contents are unchanged; a change to the story's code needs a new Memo,
+    since the stage holds objects made by that code.
+    """
+
+    data: DataStage | None = None  # set only by a build that succeeded
+    card_pngs: dict[Card, bytes] = field(default_factory=dict)
+    runtime: bytes = b""  # the Vega runtime script: the same for every build of this process
+    renderer: PageRenderer | None = None  # Jinja recompiles a template only when its file changes
+    parses: dict[tuple[object, ...], PreparedPage] = field(default_factory=dict)  # by source, data and what pages may refer to
+
+    def data_for(self, fingerprint: str) -> DataStage | None:
+        """Return the data stage if it was built from the data with this fingerprint."""
+        return self.data if self.data is not None and self.data.fingerprint == fingerprint else None
+
+
+@dataclass(frozen=True)
+class Computed:
+    """The data and the figures, and the charts: drawn already (reused), or queued and drawing (a RenderJob)."""
+
+    dataset: Dataset
+    figures: Figures
+    charts: Mapping[str, RenderedChart]  # a page waits only for its own charts
+
+
+@dataclass(frozen=True)
+class Content:
+    """The content pages, parsed and checked, and the verdicts on the claims they make."""
+
+    renderer: ContentRenderer
+    pages: tuple[PreparedPage, ...]
+    claims: tuple[ClaimResult, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Every page's place, title and navigation entry, known before any page waits for a chart."""
+
+    outlines: tuple[Page, ...]  # the content pages, without their bodies
+    generated: tuple[Page, ...]  # the story's own pages (one per service, say), complete
+    nav: tuple[NavLink, ...]
+    cards: dict[str, Card]  # each page's social card, by its output
+
+
 def _quiet(_: str) -> None:
     pass
 
 
-def build(config: Config, writer: Writer, *, cache_dir: Path | None = None, progress: Progress = _quiet, story: Story | None = None) -> BuildResult:
-    """Build the whole site in memory, then hand every file to the writer at once."""
-    return Builder(config, cache_dir=cache_dir, progress=progress, story=story).build(writer)
+def build(
+    config: Config,
+    writer: Writer,
+    *,
+    cache_dir: Path | None = None,
+    progress: Progress = _quiet,
+    story: Story | None = None,
+    memo: Memo | None = None,
+    early: EarlyStart | None = None,
+) -> BuildResult:
+    """Build the whole site in memory, then hand every file to the writer at once.
 
-
-class Builder:
-    """Build the site stage by stage, keeping what the next build may reuse (the preview server holds one).
-
-    Content, templates and assets are read again on every build, but a page's parse is kept while its text is
-    unchanged and Jinja recompiles only templates whose file changed. The data stage (dataset, figures,
-    rendered charts) is kept while the data files' contents are unchanged; a change to the chart or figure
-    code needs a new Builder, since the stage holds objects made by that code.
+    `memo`: what the preview's earlier builds left to reuse, which this one updates; `early`: the work the command line
+    started before the builder's imports loaded.
     """
+    story = story or load_story(config)
+    memo = memo or Memo()  # a plain build: nothing to reuse, and what it leaves is dropped
+    lap = Laps(progress)
+    fingerprint = data_fingerprint(config.data_dir)
+    kept = memo.data = memo.data_for(fingerprint)  # a stage built from other data is dropped, even if this build fails
+    early = early or start_early(config, cache_dir, data=kept is None, runtime_script=not memo.runtime)
+    cache = ChartCache(cache_dir)
+    if kept is not None:
+        data = Computed(kept.dataset, kept.figures, kept.rendered)
+        lap("data", " (unchanged: data, figures and charts reused)")
+    else:
+        package = check_package(config.datapackage)  # the package's own problem (a missing file, say) comes first
+        with schemas_checked(config.datapackage, early.schema_check, fingerprint=fingerprint):
+            dataset = load(config.datapackage, package, story)
+            lap("data")
+            figures = story.compute_figures(dataset)
+            lap("figures")
+            data = Computed(dataset, figures, queue_renders(story.charts(figures, dataset), cache))
+        lap("charts", " (built; rendering alongside)")
+    site = SiteInfo(config.title, config.description, config.publisher, config.language)
+    all_cards = story.cards(data.figures, site)
+    cards = queue_cards(all_cards.values(), drawn=memo.card_pngs, cache_dir=cache_dir)  # they need the figures only
+    memo.renderer = templates = memo.renderer or PageRenderer(config.templates_dir)
+    content = prepare_content(config.content_dir, story, data=data, templates=templates, parses=memo.parses, fingerprint=fingerprint)
+    lap("content")
+    _report_claims(content.claims, progress)
+    plan = plan_pages(content, story.pages(data.figures), all_cards)
+    sharing = Sharing(templates, data.charts, config.base_url)
+    shared = Shared(site, plan.nav, data.figures, data.dataset, sharing, content.claims, plan.cards, story)
+    try:
+        files, pages = render(plan, content, shared, writer=writer, assets=config.templates_dir / ASSETS)
+        stage = kept or keep_data(data, fingerprint)
+        memo.runtime = memo.runtime or vega_runtime(cache_dir, early.runtime)  # from the installed package, never committed
+        files.update({**stage.files, RUNTIME: memo.runtime})
+        writer.stage(files)  # the social cards are drawn last: write the rest meanwhile
+        memo.card_pngs.update(cards.collect())
+        files.update({card.output: memo.card_pngs[card] for card in plan.cards.values()})
+        lap("pages", "" if kept else f" (rendered alongside; charts: {cache.misses} drawn, {cache.hits} from cache)")
+        writer.write_site(files)
+    except BaseException:
+        writer.discard()
+        raise
+    lap("write")
+    memo.data = stage  # only a build that succeeded is kept for reuse
+    return BuildResult(files, pages, data.figures, lap.timings, cache.hits, cache.misses, stage.rendered, kept is not None)
 
-    def __init__(self, config: Config, *, cache_dir: Path | None = None, progress: Progress = _quiet, story: Story | None = None) -> None:
-        self.config = config
-        self.story = story or load_story(config)
-        self.cache_dir = cache_dir
+
+class Laps:
+    """Time the stages one after another, and report each as it ends."""
+
+    def __init__(self, progress: Progress) -> None:
         self.progress = progress
-        self.data_stage: DataStage | None = None
-        self.card_pngs: dict[Card, bytes] = {}
-        self.runtime: bytes = b""  # the Vega runtime script: the same for every build of this process
-        self.renderer: PageRenderer | None = None  # Jinja recompiles a template only when its file changes
-        self.prepared: dict[tuple[object, ...], PreparedPage] = {}  # parsed pages, by their source and what they may refer to
+        self.timings: dict[str, float] = {}
+        self.clock = time.perf_counter()
 
-    def build(self, writer: Writer) -> BuildResult:
-        """Build the site in memory, then hand every file to the writer at once."""
-        config, story = self.config, self.story
-        timings: dict[str, float] = {}
-        clock = time.perf_counter()
+    def __call__(self, stage: str, note: str = "") -> None:
+        """Record the time since the last stage ended as `stage`'s, and report it."""
+        now = time.perf_counter()
+        self.timings[stage] = now - self.clock
+        self.clock = now
+        self.progress(f"{stage:<10} {self.timings[stage] * 1000:6.0f} ms{note}")
 
-        def lap(stage: str, note: str = "") -> None:
-            nonlocal clock
-            now = time.perf_counter()
-            timings[stage] = now - clock
-            clock = now
-            self.progress(f"{stage:<10} {timings[stage] * 1000:6.0f} ms{note}")
 
-        cache = ChartCache(self.cache_dir)
-        if not self.runtime:
-            start_bundle(self.cache_dir)  # unless the installation keeps it: a render process bundles it while the build goes on
-        site = SiteInfo(config.title, config.description, config.publisher, config.language)
-        fingerprint = data_fingerprint(config.data_dir)
-        reused = self.data_stage is not None and self.data_stage.fingerprint == fingerprint
-        rendering: RenderJob | None = None
-        if self.data_stage is not None and reused:
-            stage = self.data_stage
-            dataset, figures = stage.dataset, stage.figures
-            lap("data", " (unchanged: data, figures and charts reused)")
-        else:
-            self.data_stage = None  # never reuse a stage built from other data, even if this build fails
-            if cache.is_empty():
-                workers.start()  # every chart will render: start the render processes while the data loads
-            # A render process checks the data against its schemas meanwhile (validation.start); its answer is
-            # awaited only once the charts are queued, and its problem, if any, comes before any but the
-            # package's own (a missing file, say), as if it had been checked first.
-            package = check_package(config.datapackage)
-            try:
-                dataset = read_dataset(config.datapackage, *package)
-                story.check_data(dataset)
-                lap("data")
-                figures = story.compute_figures(dataset)
-                lap("figures")
-                rendering = RenderJob(cache)
-                for chart in story.charts(figures, dataset):
-                    rendering.add(chart)  # queued in the render processes at once: drawn while the next is built
-            except Exception:
-                validation.check(config.datapackage, fingerprint)
-                raise
-            validation.check(config.datapackage, fingerprint)
-            lap("charts", " (built; rendering alongside)")
-        # Social cards depend on the figures only: queue them now too.
-        all_cards = story.cards(figures, site)
-        drawing_cards = self._start_cards(list(all_cards.values()))
-        renderer = self.renderer = self.renderer or PageRenderer(config.templates_dir)
-        sources = read_pages(config.content_dir)
-        check_templates(sources, renderer.templates())
-        content = ContentRenderer(figures, story.chart_ids(figures), _page_names(sources, story))
-        prepared = [self._prepare(content, source, fingerprint) for source in sources]
-        claims = check_claims([c for p in prepared for c in p.claims], figures, set(dataset.sources))
-        lap("content")
-        _report_claims(claims, self.progress)
-        # The charts have been drawing meanwhile; each page waits only for its own charts, in the order they were queued.
-        rendered: Mapping[str, RenderedChart] = stage.rendered if rendering is None else rendering
-        sharing = Sharing(renderer, rendered, config.base_url)
-        # Every page's place, title and navigation entry are known before any page waits for a chart.
-        outlines = [_outline(item.source) for item in prepared]
-        service_pages = story.pages(figures)
-        every_page = outlines + service_pages
-        _check_unique_outputs(every_page)
-        nav = _navigation(every_page)
-        outputs = {page.output for page in every_page}
-        cards = {output: card for output, card in all_cards.items() if output in outputs}
-        files = _asset_files(config.templates_dir / ASSETS)
-        try:
-            # Pages are rendered in the order their charts were queued (the services' first, then the story's), and
-            # each batch is written into the staging folder while the next charts are drawn.
-            writer.stage(files)
-            shared = Shared(site, nav, figures, dataset, sharing, tuple(claims), cards, story)
-            files.update(_render_pages(service_pages, shared))
-            writer.stage(files)
-            content_pages = _content_pages(outlines, prepared, content, shared)
-            files.update(_render_pages(content_pages, shared))
-            pages = content_pages + service_pages
-            files.update(_embed_files(pages, site, sharing, cards))
-            if rendering is not None:
-                every = rendering.collect()
-                stage = DataStage(fingerprint, dataset, figures, every, {**_chart_files(every), **_data_files(dataset)})
-            files.update(stage.files)
-            self.runtime = self.runtime or vega_runtime(self.cache_dir)  # generated from the installed package, never committed
-            files[RUNTIME] = self.runtime
-            writer.stage(files)  # the social cards are drawn last: write the rest meanwhile
-            pngs = drawing_cards()
-            files.update({card.output: pngs[card] for card in cards.values()})
-            lap("pages", "" if rendering is None else f" (rendered alongside; charts: {cache.misses} drawn, {cache.hits} from cache)")
-            writer.write_site(files)
-        except BaseException:
-            writer.discard()
-            raise
-        lap("write")
-        self.data_stage = stage  # only a build that succeeded is kept for reuse
-        return BuildResult(files, pages, figures, timings, cache.hits, cache.misses, stage.rendered, reused)
+# The stages, in build()'s order ---------------------------------------------------------------
 
-    def _prepare(self, content: ContentRenderer, source: PageSource, fingerprint: str) -> PreparedPage:
-        """Return a page parsed and checked, reusing the last parse of the same text against the same data and pages."""
-        key = (source.path, source, fingerprint, tuple(sorted(content.page_outputs.items())))
-        if key not in self.prepared:
-            # Keep one parse per file, and only those made against the current data.
-            self.prepared = {k: v for k, v in self.prepared.items() if k[0] != source.path and k[2] == fingerprint}
-            self.prepared[key] = content.prepare(source)
-        return self.prepared[key]
 
-    def _start_cards(self, cards: list[Card]) -> Callable[[], dict[Card, bytes]]:
-        """Queue the social cards this builder has not drawn before; return what waits for them and gives every card's PNG."""
-        missing = [card for card in cards if card not in self.card_pngs]
-        job = CardJob(self.cache_dir)
-        for card in missing:
-            job.add(card)
+@contextlib.contextmanager
+def schemas_checked(datapackage: Path, started: SchemaCheck | None, *, fingerprint: str) -> Iterator[None]:
+    """Await the data's check against its schemas once the block is done, or as soon as it fails.
 
-        def collect() -> dict[Card, bytes]:
-            if missing:
-                drawn = job.collect()
-                self.card_pngs.update({card: drawn[card.output] for card in missing})
-            return {card: self.card_pngs[card] for card in cards}
+    The check runs in a render process meanwhile; its problem, if any, is raised before any the block met, as if
+    the data had been checked first (a value that breaks a schema can stop the reading with a plainer message).
+    """
+    try:
+        yield
+    except Exception:
+        validation.check(datapackage, started, fingerprint=fingerprint)
+        raise
+    validation.check(datapackage, started, fingerprint=fingerprint)
 
-        return collect
+
+def load(datapackage: Path, package: tuple[dict[str, Any], dict[str, dict[str, Any]]], story: Story) -> Dataset:
+    """Read the tables of a package that check_package passed, and check them against the story's own rules."""
+    dataset = read_dataset(datapackage, *package)
+    story.check_data(dataset)
+    return dataset
+
+
+def queue_renders(charts: Iterable[Chart], cache: ChartCache) -> RenderJob:
+    """Queue each chart in the render processes as soon as it is built, so it is drawn while the next is built."""
+    rendering = RenderJob(cache)
+    for chart in charts:
+        rendering.add(chart)
+    return rendering
+
+
+@dataclass(frozen=True)
+class QueuedCards:
+    """The social cards no earlier build drew, drawing in the render processes."""
+
+    cards: tuple[Card, ...]
+    job: CardJob
+
+    def collect(self) -> dict[Card, bytes]:
+        """Wait for the cards; return each one's PNG."""
+        if not self.cards:
+            return {}
+        drawn = self.job.collect()
+        return {card: drawn[card.output] for card in self.cards}
+
+
+def queue_cards(cards: Iterable[Card], *, drawn: Mapping[Card, bytes], cache_dir: Path | None) -> QueuedCards:
+    """Queue the social cards not `drawn` already in the render processes."""
+    missing = tuple(card for card in cards if card not in drawn)
+    job = CardJob(cache_dir)
+    for card in missing:
+        job.add(card)
+    return QueuedCards(missing, job)
+
+
+def prepare_content(
+    content_dir: Path, story: Story, *, data: Computed, templates: PageRenderer, parses: dict[tuple[object, ...], PreparedPage], fingerprint: str
+) -> Content:
+    """Read the content pages, parse and check each one, and check the claims they make against the data.
+
+    `parses`: the parses of earlier builds, reused while a page's text, the data and the pages it may link to are
+    unchanged; this build's are kept in it, and those of other data dropped.
+    """
+    sources = read_pages(content_dir)
+    check_templates(sources, templates.templates())
+    renderer = ContentRenderer(data.figures, story.chart_ids(data.figures), _page_names(sources, story))
+    prepared = tuple(_prepare(renderer, source, parses, fingerprint) for source in sources)
+    claims = check_claims([c for p in prepared for c in p.claims], data.figures, set(data.dataset.sources))
+    return Content(renderer, prepared, tuple(claims))
+
+
+def _prepare(content: ContentRenderer, source: PageSource, parses: dict[tuple[object, ...], PreparedPage], fingerprint: str) -> PreparedPage:
+    """Return a page parsed and checked, reusing the last parse of the same text against the same data and pages."""
+    key = (source.path, source, fingerprint, tuple(sorted(content.page_outputs.items())))
+    if key not in parses:
+        # Keep one parse per file, and only those made against the current data.
+        for stale in [k for k in parses if k[0] == source.path or k[2] != fingerprint]:
+            del parses[stale]
+        parses[key] = content.prepare(source)
+    return parses[key]
+
+
+def plan_pages(content: Content, generated: list[Page], cards: Mapping[str, Card]) -> Plan:
+    """Return every page's place, title and navigation entry, and its social card, checking no two share an output."""
+    outlines = tuple(_outline(item.source) for item in content.pages)
+    every_page = [*outlines, *generated]
+    _check_unique_outputs(every_page)
+    outputs = {page.output for page in every_page}
+    return Plan(
+        outlines=outlines,
+        generated=tuple(generated),
+        nav=_navigation(every_page),
+        cards={output: card for output, card in cards.items() if output in outputs},
+    )
+
+
+def render(plan: Plan, content: Content, shared: Shared, *, writer: Writer, assets: Path) -> tuple[SiteFiles, list[Page]]:
+    """Render every page and embed; return the files and the pages.
+
+    Pages render in the order their charts were queued (the story's generated pages first, then the content's), each
+    waiting only for its own charts, and each batch is written into the staging folder while the next charts are drawn.
+    """
+    files = _asset_files(assets)
+    writer.stage(files)
+    files.update(_render_pages(plan.generated, shared))
+    writer.stage(files)
+    content_pages = _content_pages(plan.outlines, content, shared)
+    files.update(_render_pages(content_pages, shared))
+    pages = [*content_pages, *plan.generated]
+    files.update(_embed_files(pages, shared.site, shared.sharing, plan.cards))
+    return files, pages
+
+
+def keep_data(data: Computed, fingerprint: str) -> DataStage:
+    """Wait for every chart to be drawn; return what a rebuild from the same data may reuse, with the charts' and data's downloads."""
+    rendered = data.charts.collect() if isinstance(data.charts, RenderJob) else dict(data.charts)
+    return DataStage(fingerprint, data.dataset, data.figures, rendered, {**_chart_files(rendered), **_data_files(data.dataset)})
+
+
+# Helpers of the stages ------------------------------------------------------------------------
 
 
 def _page_names(sources: list[PageSource], story: Story) -> dict[str, str]:
@@ -224,7 +336,7 @@ def _page_names(sources: list[PageSource], story: Story) -> dict[str, str]:
     return outputs
 
 
-def _report_claims(results: list[ClaimResult], progress: Progress) -> None:
+def _report_claims(results: tuple[ClaimResult, ...], progress: Progress) -> None:
     conditional = [r for r in results if r.verdict != "holds"]
     progress(f"claims     {len(results) - len(conditional)} hold, {len(conditional)} hold only under an assumption")
     for result in conditional:
@@ -287,9 +399,9 @@ def _outline(source: PageSource) -> Page:
     return Page(source.output, source.title, source.description, source.template, source.path, nav_title=source.nav_title, nav_order=source.nav_order)
 
 
-def _content_pages(outlines: list[Page], prepared: list[PreparedPage], content: ContentRenderer, shared: Shared) -> list[Page]:
+def _content_pages(outlines: tuple[Page, ...], content: Content, shared: Shared) -> list[Page]:
     pages = []
-    for outline, item in zip(outlines, prepared, strict=True):
+    for outline, item in zip(outlines, content.pages, strict=True):
         source = item.source
         root = root_for(source.output)
         # claim() prints each claim in document order; the build has already checked them.
@@ -297,11 +409,11 @@ def _content_pages(outlines: list[Page], prepared: list[PreparedPage], content: 
         context = {
             "fig": FigureNamespace(shared.figures, root),
             "claim": functools.partial(_next_claim_link, claims, root),
-            "url": functools.partial(_page_link, content.page_outputs, root),
+            "url": functools.partial(_page_link, content.renderer.page_outputs, root),
             "root": root,
             **shared.story.content_context(root),
         }
-        body, chart_list = content.render(item, context, functools.partial(_chart_block, shared.sharing, root))
+        body, chart_list = content.renderer.render(item, context, functools.partial(_chart_block, shared.sharing, root))
         pages.append(dataclasses.replace(outline, body=body, charts=tuple(chart_list)))
     return pages
 
@@ -341,7 +453,7 @@ class Shared:
     story: Story
 
 
-def _render_pages(pages: list[Page], shared: Shared) -> SiteFiles:
+def _render_pages(pages: Iterable[Page], shared: Shared) -> SiteFiles:
     files: SiteFiles = {}
     for page in pages:
         root = root_for(page.output)

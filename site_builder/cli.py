@@ -162,20 +162,15 @@ def cache_folder(root: Path) -> Path:
 
 
 def _build(args: argparse.Namespace, root: Path) -> int:
-    from . import runtime, validation, workers
-    from .cache import ChartCache
     from .config import load_config
+    from .early import start_early
 
     started = time.perf_counter()
     config = load_config(root, Path(args.out).resolve() if args.out else None)
     cache = None if args.no_cache else cache_folder(root)
     # While the builder's imports load (most of a second), the render processes check the data, start
     # vl-convert when every chart will render, and bundle the Vega runtime if the installation has none.
-    if ChartCache(cache).is_empty():
-        workers.start()
-    if config.datapackage.is_file():
-        validation.start(config.datapackage)
-    runtime.start_bundle(cache)
+    early = start_early(config, cache)
     with _loading_libraries():
         from .build import build
         from .writer import DirectoryWriter
@@ -186,7 +181,7 @@ def _build(args: argparse.Namespace, root: Path) -> int:
 
     if not args.quiet:
         print(f"Building {config.title!r} into {_shown(config.output_dir, root)}", flush=True)
-    result = build(config, DirectoryWriter(config.output_dir), cache_dir=cache, progress=progress)
+    result = build(config, DirectoryWriter(config.output_dir), cache_dir=cache, progress=progress, early=early)
     if not args.quiet:
         elapsed = time.perf_counter() - started
         print(

@@ -5,7 +5,8 @@ same bytes for every site built with one vl-convert, so it belongs to the instal
 (run by `make site`'s set-up) keeps it in the environment, and a build finds it there. Where it is missing, a
 build bundles it (over half a second of work) in a render process and keeps it in its render cache.
 
-This module imports nothing heavy, so the command line can start the bundling before the builder's own imports load.
+This module imports nothing heavy, so the command line can start the bundling before the builder's own imports load
+(early.py).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from . import drawing, workers
 from .cache import ChartCache
 
 SNIPPET = "window.vega = vega;"
-_started: dict[Path | None, Future[Any]] = {}  # bundles under way in this process, by cache folder
 
 
 def _key() -> str:
@@ -41,21 +41,21 @@ def _kept(cache_folder: Path | None) -> bytes | None:
     return ChartCache(installed_folder()).get_script(_key()) or ChartCache(cache_folder).get_script(_key())
 
 
-def start_bundle(cache_folder: Path | None) -> None:
-    """Start bundling the runtime in a render process, unless it is kept already or under way."""
-    under_way = _started.get(cache_folder)
-    if (under_way is not None and not under_way.cancelled()) or _kept(cache_folder) is not None:
-        return  # (a bundling cancelled with its render processes, after a failed build, is started again)
-    _started[cache_folder] = workers.submit(workers.bundle_runtime, SNIPPET)
+def start_bundle(cache_folder: Path | None) -> Future[Any] | None:
+    """Start bundling the runtime in a render process, unless it is kept already; return the bundling, if started."""
+    if _kept(cache_folder) is not None:
+        return None
+    return workers.submit(workers.bundle_runtime, SNIPPET)
 
 
-def vega_runtime(cache_folder: Path | None) -> bytes:
-    """Return the runtime script: kept already, or from the bundling started earlier (started now if not), then cached."""
+def vega_runtime(cache_folder: Path | None, bundling: Future[Any] | None = None) -> bytes:
+    """Return the runtime script: kept already, or from `bundling` (started now if None), then cached."""
     kept = _kept(cache_folder)
     if kept is not None:
         return kept
-    start_bundle(cache_folder)
-    return _finish(_started.pop(cache_folder), ChartCache(cache_folder))
+    if bundling is None or bundling.cancelled():  # (a bundling cancelled with its render processes, after a failed build)
+        bundling = workers.submit(workers.bundle_runtime, SNIPPET)
+    return _finish(bundling, ChartCache(cache_folder))
 
 
 def install() -> tuple[Path, bool]:

@@ -25,7 +25,7 @@ import watchfiles
 from . import build as build_module
 from .config import CONFIG_FILE, Config, load_config
 from .errors import BuildError, ChartError
-from .story import story_module, story_modules
+from .story import Story, load_story, story_module, story_modules
 from .writer import MemoryWriter, SiteFiles
 
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
@@ -52,7 +52,7 @@ class Status:
 
 
 class Preview:
-    """Hold the last good site and the builder that made it; rebuild on change and tell waiting pages."""
+    """Hold the last good site and what its builds reuse (a Memo); rebuild on change and tell waiting pages."""
 
     def __init__(self, root: Path, *, cache_dir: Path | None, describe: Describe, log: Log = print) -> None:
         self.root = root
@@ -62,7 +62,10 @@ class Preview:
         self.files: SiteFiles = {}
         self.status = Status(0)
         self.last_result: build_module.BuildResult | None = None
-        self.builder: build_module.Builder | None = None
+        # The settings and the story the builds use, and what the next build reuses: all made anew when site.yml or
+        # the story's code changes (the memo holds objects made by that code).
+        self.project: tuple[Config, Story] | None = None
+        self.memo: build_module.Memo | None = None
         self.pending: set[Path] = set()  # changed files no successful build has taken in yet
         self.changed = threading.Condition()
         self.building = threading.Lock()
@@ -109,10 +112,12 @@ class Preview:
             code_changed = any(self._is_story_code(p) for p in pending)
             if code_changed:
                 _reload_story(load_config(self.root))
-            if self.builder is None or code_changed or any(p == self.root / CONFIG_FILE for p in pending):
-                self.builder = build_module.Builder(load_config(self.root), cache_dir=self.cache_dir)
+            if self.project is None or self.memo is None or code_changed or self.root / CONFIG_FILE in pending:
+                config = load_config(self.root)
+                self.project, self.memo = (config, load_story(config)), build_module.Memo()
+            config, story = self.project
             writer = MemoryWriter()
-            result = self.builder.build(writer)
+            result = build_module.build(config, writer, cache_dir=self.cache_dir, story=story, memo=self.memo)
         except BuildError as error:
             message = self.describe(error)
             self.log(f"{shown}: build failed; still serving the last good site\n{message}")
@@ -190,7 +195,7 @@ def _reload_story(config: Config) -> None:
     """Import the story's package afresh, so a change to its figures or charts takes effect without a restart.
 
     Its modules are discovered, not listed: every loaded module of the package is dropped and the package imported
-    again, which imports them anew in the order they import each other. The Builder is made anew after this, since
+    again, which imports them anew in the order they import each other. The Memo is made anew after this, since
     its stages hold objects made by the old code. If the new code fails to load, the old modules stay loaded.
     """
     if config.story is None:

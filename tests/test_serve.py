@@ -189,7 +189,7 @@ def test_a_broken_site_yml_is_not_forgotten_by_the_next_content_edit(preview: Pr
     assert status.error is not None and "not_a_setting" in status.error
 
 
-def test_a_template_edit_shows_in_the_next_build_from_the_same_builder(preview: Preview) -> None:
+def test_a_template_edit_shows_in_the_next_build_from_the_same_memo(preview: Preview) -> None:
     template = preview.root / "templates" / "base.html"
     text = template.read_text(encoding="utf-8")
     template.write_text(text.replace("Figures are computed from the", "Every figure is computed from the"), encoding="utf-8")
@@ -205,11 +205,11 @@ from site_builder import serve
 root = Path(sys.argv[1])
 preview = serve.Preview(root, cache_dir=Path(sys.argv[2]), describe=lambda error: error.describe(root), log=lambda _: None)
 first = preview.rebuild()
-old_builder = preview.builder
+old_memo = preview.memo
 charts = root / "story" / "charts.py"
 charts.write_text(charts.read_text().replace('"999 calls answered for LAS"', '"999 calls answered for LAS, edited"'))
 second = preview.rebuild([charts])
-print(json.dumps({"first": first.error, "second": second.error, "builds": second.build, "new_builder": preview.builder is not old_builder,
+print(json.dumps({"first": first.error, "second": second.error, "builds": second.build, "new_memo": preview.memo is not old_memo,
                   "reused_data": preview.last_result.reused_data, "pages": len(preview.last_result.pages),
                   "edited": "999 calls answered for LAS, edited" in preview.files["charts/calls-by-service.vl.json"].decode()}))
 """
@@ -229,7 +229,7 @@ def test_a_chart_code_change_reloads_the_story_and_rebuilds_from_the_data(projec
     assert result.returncode == 0, result.stderr
     outcome = json.loads(result.stdout)
     assert outcome["first"] is None and outcome["second"] is None
-    assert outcome["builds"] == 2 and outcome["new_builder"] and not outcome["reused_data"] and outcome["pages"] > 3
+    assert outcome["builds"] == 2 and outcome["new_memo"] and not outcome["reused_data"] and outcome["pages"] > 3
     assert outcome["edited"], "the chart was rebuilt from the edited code"
 
 
@@ -276,3 +276,12 @@ def test_site_yml_saved_by_replacing_the_file_is_seen_every_time(server: Preview
         replacement.write_text(text.replace("London's 999 calls, answered elsewhere", title), encoding="utf-8")
         os.replace(replacement, settings)
         assert wait_until(lambda title=title: title in BeautifulSoup(preview.files["index.html"], "html.parser").title.get_text())  # type: ignore[misc]
+
+
+def test_a_failed_page_edit_keeps_the_data_stage_for_the_build_that_fixes_it(preview: Preview) -> None:
+    source = preview.root / "content" / "methodology.md"
+    original = append(source, "\nA figure that does not exist: {{ fig.no_such_figure }}.\n")
+    assert preview.rebuild([source]).error is not None
+    source.write_text(original, encoding="utf-8")
+    assert preview.rebuild([source]).error is None
+    assert preview.last_result is not None and preview.last_result.reused_data, "the failed build did not drop the data, figures and charts"
