@@ -32,7 +32,7 @@ from .embed import EMBED_FOLDER, Embed, iframe_snippet, oembed, plan_embeds, png
 from .errors import ContentError
 from .figures import Figures
 from .markup import FigureNamespace
-from .model import Dataset
+from .model import Dataset, Source
 from .package import check_package
 from .render import NavLink, Page, PageContext, PageRenderer, SiteInfo, Social, root_for
 from .renderer import RenderedChart, RenderJob
@@ -167,7 +167,7 @@ def build(
     memo.renderer = templates = memo.renderer or PageRenderer(config.templates_dir)
     content = prepare_content(config.content_dir, story, data=data, templates=templates, parses=memo.parses, fingerprint=fingerprint)
     lap("content")
-    _report_claims(content.claims, progress)
+    _report_claims(content.claims, data.dataset.sources, progress)
     plan = plan_pages(content, story.pages(data.figures), all_cards)
     sharing = Sharing(templates, data.charts, config.base_url)
     shared = Shared(site, plan.nav, data.figures, data.dataset, sharing, content.claims, plan.cards, story)
@@ -336,12 +336,17 @@ def _page_names(sources: list[PageSource], story: Story) -> dict[str, str]:
     return outputs
 
 
-def _report_claims(results: tuple[ClaimResult, ...], progress: Progress) -> None:
+def _report_claims(results: tuple[ClaimResult, ...], sources: Mapping[str, Source], progress: Progress) -> None:
     conditional = [r for r in results if r.verdict != "holds"]
     progress(f"claims     {len(results) - len(conditional)} hold, {len(conditional)} hold only under an assumption")
     for result in conditional:
         claim = result.claim
         progress(f'  note: {claim.path.name}, line {claim.line}: "{claim.phrase}" {result.verdict}: {result.explanation}')
+    for result in results:  # one source's number checked against another's data
+        claim = result.claim
+        if claim.against:
+            credited, against = (sources[s].publisher if s in sources else s for s in (claim.source, claim.against))
+            progress(f"  checked: {claim.path.name}, line {claim.line}: {credited}'s \"{claim.phrase}\" against {against}'s own figures: {result.verdict}")
 
 
 def _page_link(outputs: dict[str, str], root: str, name: str) -> str:

@@ -42,7 +42,7 @@ COMPARISONS: dict[str, int] = {
 }
 DEFAULT_TOLERANCE = 0.1  # "about": within 10% of the stated value
 DEFAULT_BAND = 0.1  # "just over/under": beyond the stated value by at most 10% of it
-OPTIONS = {"source", "tolerance", "band", "text"}
+OPTIONS = {"source", "against", "tolerance", "band", "text"}  # against: the source whose data checks a claim another source made
 
 Verdict = Literal["holds", "holds under an assumption", "does not hold"]
 
@@ -61,6 +61,7 @@ class Claim:
     sentence: str
     tolerance: float
     text: str
+    against: str = ""  # the source whose data checks the claim, where it is not the one the sentence credits
 
     @property
     def phrase(self) -> str:
@@ -154,6 +155,7 @@ def extract_claims(tree: jinja2.nodes.Template, path: Path, lines: list[str], fi
                 sentence="",
                 tolerance=tolerance,
                 text=str(options.get("text", "")),
+                against=str(options.get("against", "")),
             )
         )
     return [replace(claim, sentence=_sentence(lines, claim, claims, figures or {})) for claim in claims]
@@ -232,9 +234,16 @@ def check_claims(claims: list[Claim], figures: Figures, source_ids: set[str]) ->
 
 
 def _check_attribution(claim: Claim, checked: list[Figure]) -> None:
-    """Refuse a claim credited to a source that none of its figures comes from."""
+    """Refuse a claim credited to a source that none of its figures comes from, unless it says which source checks it."""
     cited = {source for figure in checked for source in figure.sources}
-    if cited and claim.source not in cited:
+    if claim.against and claim.against not in cited:
+        raise ContentError(
+            f"the claim \"{claim.phrase}\" is checked against '{claim.against}', but its figures come from {', '.join(sorted(cited)) or 'no source'}",
+            claim.path,
+            claim.line,
+            hint="name a figure computed from that source's data",
+        )
+    if cited and claim.source not in cited and not claim.against:
         names = ", ".join(f"'{figure.name}'" for figure in checked)
         raise ContentError(
             f"the claim \"{claim.phrase}\" credits source '{claim.source}', but {names} comes from {', '.join(sorted(cited))}",

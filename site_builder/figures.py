@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from .formatting import format_count, format_date, format_duration, format_number, format_rate, format_share, ratio_words, round_half_up
+from .formatting import duration_words, format_count, format_date, format_duration, format_number, format_rate, format_share, ratio_words, round_half_up
 from .formulas import FormulaError, evaluate, names_in
 from .model import Dataset, Table
 
@@ -34,7 +34,7 @@ class Figure:
     """A named number (or name, or date) with what it means and where it comes from.
 
     `kind` sets how it prints: a count ('12,823', words below ten), a share ('11%'), a rate (one decimal),
-    a number (digits), a duration (a value in seconds as minutes:seconds, '7:09'), a date or text.
+    a number (digits), a duration (a value in seconds: '7 min 9 s' in prose, '7:09' as digits), a date or text.
     """
 
     name: str
@@ -63,7 +63,7 @@ class Figure:
         if self.kind == "number":
             return format_number(float(self.value))  # type: ignore[arg-type]
         if self.kind == "duration":
-            return format_duration(round_half_up(float(self.value)))  # type: ignore[arg-type]
+            return duration_words(round_half_up(float(self.value)))  # type: ignore[arg-type]
         if self.kind == "date":
             assert isinstance(self.value, dt.date)
             return format_date(self.value)
@@ -74,6 +74,8 @@ class Figure:
         """Return the value with digits even below ten (for tables and charts)."""
         if self.kind == "count" and self.value is not None:
             return format_number(float(self.value))  # type: ignore[arg-type]
+        if self.kind == "duration" and self.value is not None:
+            return format_duration(round_half_up(float(self.value)))  # type: ignore[arg-type]
         return self.text
 
     @property

@@ -61,6 +61,14 @@ def format_rate(value: float) -> str:
     return format_number(value, 1)
 
 
+def duration_words(seconds: int) -> str:
+    """Return a duration in whole seconds for prose: '7 min 31 s', '18 min', '39 s', '1 h 4 min 12 s'."""
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{hours} h" if hours else "", f"{minutes} min" if minutes else "", f"{secs} s" if secs or not (hours or minutes) else ""]
+    return " ".join(part for part in parts if part)
+
+
 def format_duration(seconds: int) -> str:
     """Return a duration in whole seconds as minutes and seconds: '7:31', '41:26', '1:04:12' past an hour."""
     hours, rest = divmod(int(seconds), 3600)

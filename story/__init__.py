@@ -2,7 +2,9 @@
 
 The engine (site_builder) calls it through `create(options, settings)`, which returns an object with the
 methods of `site_builder.story.Story`. Its rooms: `rules.py` (what its data must satisfy), `figures.py` (every
-number it quotes), `charts.py` (its charts) and `pages.py` (its page kinds, their wording and social cards).
+number it quotes), `charts.py` (its charts) and `pages.py` (its page kinds, their wording and social cards); the
+regional comparison with NHS England's figures and district populations has its own: `regional.py` (the
+arithmetic), `regional_rules.py`, `regional_figures.py` and `regional_charts.py`.
 """
 
 from __future__ import annotations
@@ -18,7 +20,14 @@ from site_builder.figures import Figures as FigureSet
 from site_builder.model import Dataset
 from site_builder.render import Page, SiteInfo
 
-from . import charts, figures, pages, rules
+from . import (
+    charts,
+    figures,
+    pages,
+    regional_charts,  # noqa: F401  (its charts register themselves with charts.chart)
+    regional_rules,
+    rules,
+)
 
 OPTIONS = ("recipient",)  # the story's own settings in site.yml
 
@@ -32,6 +41,7 @@ class AmbulanceStory:
     def check_data(self, dataset: Dataset) -> None:
         """Check the story's rules across its tables."""
         rules.check_data(dataset, self.recipient)
+        regional_rules.check_regional_data(dataset, self.recipient)
 
     def compute_figures(self, dataset: Dataset) -> figures.Figures:
         """Return every figure the story quotes."""

@@ -11,6 +11,9 @@ from site_builder.figures import Figures as FigureSet
 from site_builder.formatting import format_count, format_number, join_names, ordinal
 from site_builder.model import Dataset
 
+from .regional import service_populations
+from .regional_figures import Helper, ServicePanel, regional_figures
+
 
 @dataclass(frozen=True)
 class ServiceFigures:
@@ -67,7 +70,9 @@ class RecipientFigures:
 class Figures(FigureSet):
     """Every figure by name, plus the per-service figures, ranked."""
 
-    def __init__(self, figures: list[Figure], services: list[ServiceFigures], recipient: RecipientFigures) -> None:
+    def __init__(
+        self, figures: list[Figure], services: list[ServiceFigures], recipient: RecipientFigures, panels: dict[str, ServicePanel] | None = None
+    ) -> None:
         service_figures = [figure for service in services for figure in service_figure_list(service)]
         # A service's figure may take a name a headline figure has: the later one wins, as it always has.
         super().__init__(figures)
@@ -76,6 +81,7 @@ class Figures(FigureSet):
         self.headline = tuple(figures)
         self.services = tuple(services)
         self.recipient = recipient
+        self.panels = panels or {}  # each service's own figures from NHS England and the districts, by code
         # Pages and charts look services up by code once each: a scan per lookup would grow with the square of their number.
         self._rank_index = {service.code: index for index, service in enumerate(self.services)}
 
@@ -115,13 +121,15 @@ def compute_figures(dataset: Dataset, recipient: str) -> Figures:
     _add(figures, _police_rates(figures))
     _add(figures, _other_context(dataset))
     _add(figures, [date_figure(dataset, key, name=f"date_{key}") for key in ("period_start", "major_incident", "wmas_record_day", "wmas_previous_record_day")])
-    recipient_row = dataset.tables["populations"].frame.set_index("code").loc[recipient]
-    recipient_figures = RecipientFigures(
-        code=recipient,
-        name=str(recipient_row["name"]),
-        population=_population_figure(recipient, str(recipient_row["name"]), recipient_row),
+    recipient_name = str(dataset.tables["populations"].frame.set_index("code").loc[recipient, "name"])
+    populations = service_populations(dataset)
+    recipient_figures = RecipientFigures(code=recipient, name=recipient_name, population=_population_figure(recipient, recipient_name, populations))
+    helpers = [Helper(s.code, s.name, s.calls_answered) for s in services]
+    comparison, panels = regional_figures(
+        dataset, helpers=helpers, recipient=recipient, recipient_name=recipient_name, redirected=figures["calls_answered_total"]
     )
-    return Figures(list(figures.values()), services, recipient_figures)
+    _add(figures, comparison)
+    return Figures(list(figures.values()), services, recipient_figures, panels)
 
 
 def _add(figures: dict[str, Figure], group: list[Figure]) -> None:
@@ -393,33 +401,30 @@ def _own_figures(service: ServiceFigures) -> dict[str, Figure]:
     return {field: value for field, value in vars(service).items() if isinstance(value, Figure)}
 
 
-def _population_figure(code: str, name: str, row: pd.Series) -> Figure:
-    population = row["population"]
-    value = None if pd.isna(population) else int(population)
-    basis = "" if pd.isna(row["population_basis"]) else str(row["population_basis"])
-    year = "" if pd.isna(row["population_year"]) else str(row["population_year"])
+def _population_figure(code: str, name: str, populations: pd.DataFrame) -> Figure:
+    """Return a service's population: the sum of the ONS estimates for the districts it covers (regional.service_populations)."""
     return Figure(
         name=f"population.{code}",
-        value=value,
+        value=int(populations.loc[code, "population"]) if code in populations.index else None,
         kind="count",
         unit="people",
         label=f"Population of {name}'s area",
-        definition=f"Resident population, {year}: {basis}" if value is not None else "No population figure for an area matching this service's was found",
-        formula="populations.csv, population column",
-        tables=("populations",),
-        sources=("ons_mye2019",) if value is not None else (),
+        definition=f"Residents of the local authority districts {name} covers, by the ONS's mid-2019 estimates",
+        formula="Sum of population over the service's districts",
+        tables=("lad_populations",),
+        sources=("ons_mye2019_lad",),
     )
 
 
 def _service_figures(dataset: Dataset, aid: FigureTable, ranked: pd.DataFrame, total: Figure) -> list[ServiceFigures]:
-    populations = dataset.tables["populations"].frame.set_index("code")
+    populations = service_populations(dataset)
     ranks = ranked["calls_answered"].rank(method="min", ascending=False).astype(int)
     tied_counts = ranks.value_counts()
     services = []
     for index, row in ranked.iterrows():
         code, name = str(row["code"]), str(row["name"])
         counts = _service_counts(aid, row, code, name)
-        population = _population_figure(code, name, populations.loc[code])
+        population = _population_figure(code, name, populations)
         services.append(
             ServiceFigures(
                 code=code,

@@ -12,6 +12,7 @@ from site_builder.render import Page, SiteInfo
 
 from .charts import service_chart_id, shown_services
 from .figures import Figures, ServiceFigures
+from .regional_figures import GAP, ServicePanel
 
 SERVICES_INDEX = "services/index.html"
 
@@ -42,6 +43,7 @@ def service_pages(figures: Figures) -> list[Page]:
             recipient.code,
             f"{recipient.name}: the help it received",
             f"Which services answered {recipient.name}'s 999 calls in winter 2020–21, and the police officers who drove its ambulances.",
+            extra_charts=("las-calls-by-month",),
         )
     )
     pages.append(
@@ -57,8 +59,8 @@ def service_pages(figures: Figures) -> list[Page]:
     return pages
 
 
-def _service_page(code: str, title: str, description: str) -> Page:
-    return Page(service_output(code), title, description, "service.html", charts=(service_chart_id("service", code),), subject=code)
+def _service_page(code: str, title: str, description: str, extra_charts: tuple[str, ...] = ()) -> Page:
+    return Page(service_output(code), title, description, "service.html", charts=(service_chart_id("service", code), *extra_charts), subject=code)
 
 
 @dataclass(frozen=True)
@@ -68,10 +70,14 @@ class ServicePageContext:
     services: tuple[ServiceFigures, ...]
     service: ServiceFigures | None
     service_url: Any  # service_url(code): a link to a service's page from this page
+    panels: dict[str, ServicePanel]  # every service's own figures, by code
+    panel: ServicePanel | None  # the page's service's (or the recipient's)
+    subject_name: str  # the name of the service the page is about
+    gap_reason: str = GAP  # why a service has no monthly figures
 
     def names(self) -> dict[str, Any]:
         """Return the names a template sees."""
-        return {"services": self.services, "service": self.service, "service_url": self.service_url}
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
 def page_context(page: Page, figures: Figures, root: str) -> Mapping[str, Any]:
@@ -80,7 +86,9 @@ def page_context(page: Page, figures: Figures, root: str) -> Mapping[str, Any]:
     if page.subject and page.subject != figures.recipient.code:
         service = figures.service(page.subject)
     listed = figures.services if page.subject is None else figures.services[shown_services(figures, page.subject)]
-    return ServicePageContext(listed, service, functools.partial(service_url, root)).names()
+    subject_name = service.name if service else figures.recipient.name
+    panel = figures.panels.get(page.subject) if page.subject else None
+    return ServicePageContext(listed, service, functools.partial(service_url, root), figures.panels, panel, subject_name).names()
 
 
 def social_cards(figures: Figures, site: SiteInfo) -> dict[str, Card]:

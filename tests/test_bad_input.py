@@ -475,6 +475,77 @@ def settings_with_an_unknown_recipient(project: Path) -> Expect:
     return Expect("data/populations.csv", ("'XXAS'", "no row"))
 
 
+# The regional comparison's tables: NHS England's monthly figures and the districts' populations.
+
+
+def ambsys(project: Path) -> Path:
+    return project / "data" / "ambsys.csv"
+
+
+def districts(project: Path) -> Path:
+    return project / "data" / "lad_populations.csv"
+
+
+def row_index(path: Path, **match: str) -> int:
+    """Return the index (0 = first data row) of the row whose cells match."""
+    rows = read_rows(path)
+    header = rows[0]
+    found = [i for i, row in enumerate(rows[1:]) if all(row[header.index(k)] == v for k, v in match.items())]
+    assert len(found) == 1, f"{match} matches {len(found)} rows of {path}: the fixture changed, update the case"
+    return found[0]
+
+
+def add_to_cell(path: Path, row: int, column: str, delta: int) -> int:
+    rows = read_rows(path)
+    rows[row + 1][rows[0].index(column)] = str(int(rows[row + 1][rows[0].index(column)]) + delta)
+    write_rows(path, rows)
+    return row + 2
+
+
+def nhs_figure_contradicting_a_claim(project: Path) -> Expect:
+    # One more category 1 incident for LAS in December, and for England: every table rule still holds, HSJ's 8,349 does not.
+    for code in ("LAS", "ENG"):
+        add_to_cell(ambsys(project), row_index(ambsys(project), month="2020-12", code=code), "category_1_incidents", 1)
+    text = (project / "content" / "index.md").read_text(encoding="utf-8")
+    line = text[: text.index('claim("las_category_1_incidents_december"')].count("\n") + 1
+    return Expect("content/index.md", ("8,349", "does not hold", "according to NHS England"), line=line)
+
+
+def nhs_services_not_adding_up_to_england(project: Path) -> Expect:
+    add_to_cell(ambsys(project), row_index(ambsys(project), month="2021-01", code="WMAS"), "calls_answered", 5)
+    line = row_index(ambsys(project), month="2021-01", code="ENG") + 2
+    return Expect("data/ambsys.csv", ("add up to", "england's row"), line=line, column="calls_answered")
+
+
+def nhs_mean_not_its_total_over_its_count(project: Path) -> Expect:
+    line = add_to_cell(ambsys(project), row_index(ambsys(project), month="2021-01", code="YAS"), "category_2_response_mean_seconds", 60)
+    return Expect("data/ambsys.csv", ("category_2_response_mean_seconds", "÷"), line=line, column="category_2_response_mean_seconds")
+
+
+def district_assigned_to_no_service(project: Path) -> Expect:
+    line = set_cell(districts(project), row_index(districts(project), lad19_name="Cornwall"), "service_code", "")
+    return Expect("data/lad_populations.csv", ("service_code",), line=line, column="service_code")
+
+
+def district_assigned_to_two_services(project: Path) -> Expect:
+    rows = read_rows(districts(project))
+    index = row_index(districts(project), lad19_name="Cornwall")
+    twice = list(rows[index + 1])
+    twice[rows[0].index("service_code")] = "WMAS"
+    write_rows(districts(project), [*rows, twice])
+    return Expect("data/lad_populations.csv", ("lad19_code",), line=len(rows) + 1)
+
+
+def population_disagreeing_with_its_districts(project: Path) -> Expect:
+    line = add_to_cell(project / "data" / "populations.csv", row_index(project / "data" / "populations.csv", code="SWASFT"), "population", 1000)
+    return Expect("data/populations.csv", ("districts", "add up to"), line=line, column="population")
+
+
+def approximation_without_its_other_reading(project: Path) -> Expect:
+    line = set_cell(districts(project), row_index(districts(project), lad19_name="High Peak"), "other_reading_service_code", "")
+    return Expect("data/lad_populations.csv", ("high peak", "no other_reading_service_code"), line=line, column="other_reading_service_code")
+
+
 CASES: dict[str, Breaker] = {
     breaker.__name__: breaker
     for breaker in [
@@ -536,6 +607,13 @@ CASES: dict[str, Breaker] = {
         settings_invalid_yaml,
         settings_without_a_title,
         settings_with_an_unknown_recipient,
+        nhs_figure_contradicting_a_claim,
+        nhs_services_not_adding_up_to_england,
+        nhs_mean_not_its_total_over_its_count,
+        district_assigned_to_no_service,
+        district_assigned_to_two_services,
+        population_disagreeing_with_its_districts,
+        approximation_without_its_other_reading,
     ]
 }
 

@@ -141,8 +141,9 @@ def test_a_mean_time_in_seconds_prints_as_minutes_and_seconds(dataset: Dataset, 
     raw = pd.read_csv(project_root / "data" / "ambsys.csv").set_index(["code", "month"]).loc[("ENG", "2021-01"), "category_1_response_mean_seconds"]
     assert figure.value == raw
     minutes, seconds = divmod(int(raw), 60)
-    assert figure.text == f"{minutes}:{seconds:02d}"
-    assert Figure(name="long", value=3725.5, kind="duration", unit="", label="l", definition="d", formula="f").text == "1:02:06"
+    assert figure.digits == f"{minutes}:{seconds:02d}"
+    assert figure.text == f"{minutes} min {seconds} s"
+    assert Figure(name="long", value=3725.5, kind="duration", unit="", label="l", definition="d", formula="f").digits == "1:02:06"
 
 
 def test_context_figure_takes_value_unit_description_and_source_from_its_row(dataset: Dataset, project_root: Path) -> None:

@@ -4,7 +4,18 @@ import datetime as dt
 
 import pytest
 
-from site_builder.formatting import format_count, format_date, format_duration, format_number, format_share, join_names, ordinal, parse_ratio, ratio_words
+from site_builder.formatting import (
+    duration_words,
+    format_count,
+    format_date,
+    format_duration,
+    format_number,
+    format_share,
+    join_names,
+    ordinal,
+    parse_ratio,
+    ratio_words,
+)
 
 
 @pytest.mark.parametrize(
@@ -65,3 +76,8 @@ def test_join_names_lists_names_as_prose_and_says_none_for_none(names: list[str]
 
 def test_join_names_says_what_it_is_told_when_there_are_none() -> None:
     assert join_names([], none="no service") == "no service"
+
+
+@pytest.mark.parametrize(("seconds", "expected"), [(0, "0 s"), (39, "39 s"), (420, "7 min"), (451, "7 min 31 s"), (3852, "1 h 4 min 12 s"), (3600, "1 h")])
+def test_duration_words_read_as_minutes_and_seconds_not_a_clock(seconds: int, expected: str) -> None:
+    assert duration_words(seconds) == expected
