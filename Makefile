@@ -15,6 +15,7 @@ VNU_JAR := $(TOOLS)/node_modules/vnu-jar/build/dist/vnu.jar
 PORT ?= 8000
 RUNS ?= 5
 SCALES ?= 13,130
+AB ?=
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -60,7 +61,7 @@ serve: $(STAMP)  ## preview on http://127.0.0.1:8000/, rebuilding and reloading 
 	$(BIN)/site-builder serve --port $(PORT)
 
 bench: $(STAMP) browser-tools  ## time builds, rebuilds, preview, page weights and scale into _bench/report.json (RUNS=5 SCALES=13,130)
-	$(BIN)/python bench/bench.py --runs $(RUNS) --scales $(SCALES)
+	$(BIN)/python bench/bench.py --runs $(RUNS) --scales $(SCALES) $(if $(AB),--ab $(AB))
 
 clean:  ## remove the built site, the cache, the benchmark report and the environment
 	rm -rf _site _export _bench .cache $(VENV) $(TOOLS)

@@ -69,6 +69,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale-runs", type=int, default=1, help="cold builds per scale (default 1: the largest takes over a minute)")
     parser.add_argument("--out", default=str(ROOT / "_bench" / "report.json"), help="where to write the JSON report")
     parser.add_argument("--no-browser", action="store_true", help="skip the save-to-page measure in Chromium")
+    parser.add_argument(
+        "--ab",
+        default="",
+        metavar="COMMIT[,COMMIT]",
+        help="also A/B this tree against earlier commits: cold builds and preview rebuilds, alternated build by build",
+    )
+    parser.add_argument("--only-ab", action="store_true", help="run the A/B alone (with --ab)")
     args = parser.parse_args(argv)
     scales = [int(n) for n in args.scales.split(",") if n.strip()]
     logging.getLogger("vl_convert").setLevel(logging.ERROR)  # Vega-Lite's warnings, when this process renders: tests check them
@@ -76,6 +83,11 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="site-builder-bench-"))
     report: dict[str, Any] = {"machine": _machine(), "runs": args.runs, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     try:
+        if args.ab:
+            report["ab"] = measure_ab(work, [c for c in args.ab.split(",") if c], args.runs)
+        if args.only_ab:
+            print_ab(report.get("ab", {}))
+            return 0
         report["cli"] = measure_cli(work, args.runs)
         report["serve"] = measure_serve(work, args.runs, browser=not args.no_browser)
         report["weights"] = measure_weights(work)
@@ -175,6 +187,73 @@ def summarise(samples: list[dict[str, float]]) -> dict[str, Any]:
     """Return the median of each measured quantity, and the samples."""
     keys = samples[0].keys()
     return {**{key: statistics.median(s[key] for s in samples) for key in keys}, "samples": samples}
+
+
+# A/B against earlier commits ---------------------------------------------------------------------
+
+PREVIEW_REBUILD = """
+import statistics, sys, time
+from pathlib import Path
+from site_builder.serve import Preview
+root = Path(sys.argv[1])
+preview = Preview(root, cache_dir=Path(sys.argv[2]), describe=lambda error: error.describe(root), log=lambda _: None)
+preview.rebuild()
+page, times = root / "content" / "index.md", []
+for run in range(5):
+    page.write_text(page.read_text(encoding="utf-8").rstrip("\\n") + f" An edit for run {run}.\\n", encoding="utf-8")
+    started = time.perf_counter()
+    preview.rebuild([page])
+    times.append(time.perf_counter() - started)
+    assert preview.status.error is None, preview.status.error
+print(statistics.median(times))
+"""
+
+
+def measure_ab(work: Path, commits: list[str], runs: int) -> dict[str, Any]:
+    """Time this tree and each earlier commit (checked out beside it) alternately: cold builds, then preview rebuilds.
+
+    Each side builds its own project (its own content, data and code) in a fresh process with its own code first
+    on the path; alternating build by build keeps the machine's drift out of the ratio.
+    """
+    trees = {"this tree": ROOT}
+    for commit in commits:
+        tree = work / f"tree-{commit}"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet", str(tree), commit], check=True)
+        trees[commit] = tree
+    try:
+        cold: dict[str, list[float]] = {name: [] for name in trees}
+        rebuild: dict[str, list[float]] = {name: [] for name in trees}
+        for run in range(runs):
+            for name, tree in trees.items():
+                project, cache = copy_project(work / f"ab-{len(cold[name])}-{tree.name}", tree), work / f"ab-cache-{run}-{tree.name}"
+                cold[name].append(cli_build(project, cache, PYTHONPATH=str(tree))["wall_s"])
+                env = {**os.environ, "PYTHONPATH": str(tree)}
+                done = subprocess.run([sys.executable, "-c", PREVIEW_REBUILD, str(project), str(cache)], capture_output=True, text=True, env=env, check=True)
+                rebuild[name].append(float(done.stdout.split()[-1]))
+                shutil.rmtree(project)
+    finally:
+        for commit in commits:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(trees[commit])], check=False)
+    here = statistics.median(cold["this tree"])
+    return {
+        name: {
+            "cold_wall_s": statistics.median(cold[name]),
+            "cold_ratio_this_to_it": here / statistics.median(cold[name]),
+            "paragraph_rebuild_s": statistics.median(rebuild[name]),
+            "cold_samples": cold[name],
+            "rebuild_samples": rebuild[name],
+        }
+        for name in trees
+    }
+
+
+def print_ab(ab: dict[str, Any]) -> None:
+    """Print the A/B: each side's medians, and this tree's cold build as a ratio of each."""
+    if not ab:
+        return
+    print("\nA/B, alternated build by build (medians)            cold build   ratio this/it   preview paragraph rebuild")
+    for name, side in ab.items():
+        print(f"  {name:<48} {side['cold_wall_s']:8.3f} s   {side['cold_ratio_this_to_it']:8.3f}x   {side['paragraph_rebuild_s']:10.3f} s")
 
 
 # Serve mode ------------------------------------------------------------------------------------------
@@ -469,6 +548,7 @@ def print_table(report: dict[str, Any]) -> None:
     if "save_to_page" in serve:
         save = serve["save_to_page"]
         print(f"  {'save to page updated (DOM loaded; as Playwright saw it)':<52} {save['median']:7.3f} s  {save['playwright_median']:7.3f} s")
+    print_ab(report.get("ab", {}))
     renderer = report["renderer"]
     print(f"\nRendering the {renderer['charts']} real charts (warm, no cache)")
     for key, label in (("sequential_s", "one by one"), ("threads_2_s", "two threads"), ("processes_2_s", "two processes")):
