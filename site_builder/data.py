@@ -18,7 +18,7 @@ from .package import check_package
 def load_dataset(datapackage: Path) -> Dataset:
     """Read, validate and return everything the data package describes (the story's own rules are the story's to check)."""
     package = check_package(datapackage)
-    validation.check(datapackage)  # Frictionless, in a render process: usually started before the build's imports loaded
+    validation.check(datapackage)  # Frictionless, in a render process (the build starts its check earlier: early.py)
     return read_dataset(datapackage, *package)
 
 
