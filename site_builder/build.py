@@ -345,8 +345,9 @@ def _report_claims(results: tuple[ClaimResult, ...], sources: Mapping[str, Sourc
     for result in results:  # one source's number checked against another's data
         claim = result.claim
         if claim.against:
-            credited, against = (sources[s].publisher if s in sources else s for s in (claim.source, claim.against))
-            progress(f"  checked: {claim.path.name}, line {claim.line}: {credited}'s \"{claim.phrase}\" against {against}'s own figures: {result.verdict}")
+            credited = sources[claim.source].publisher if claim.source in sources else claim.source
+            against = f"{sources[claim.against].publisher}, {sources[claim.against].title}" if claim.against in sources else claim.against
+            progress(f'  checked: {claim.path.name}, line {claim.line}: "{claim.phrase}" ({credited}) against {against}: {result.verdict}')
 
 
 def _page_link(outputs: dict[str, str], root: str, name: str) -> str:

@@ -129,3 +129,17 @@ def test_the_services_table_has_no_missing_rate(built: BuildResult) -> None:
         cells = [cell.get_text(strip=True) for cell in row.select("td")]
         assert cells[3] != "no data", cells  # per 100,000 residents
         assert cells[4] != "no data"
+
+
+def test_the_build_reports_hsjs_december_count_as_checked_against_nhs_englands_file(project_root: Path, chart_cache: Path) -> None:
+    from site_builder.build import build
+    from site_builder.config import load_config
+    from site_builder.writer import MemoryWriter
+
+    lines: list[str] = []
+    build(load_config(project_root), MemoryWriter(), cache_dir=chart_cache, progress=lines.append)
+    text = (project_root / "content" / "index.md").read_text(encoding="utf-8")
+    line = text[: text.index('claim("las_category_1_incidents_december"')].count("\n") + 1
+    checked = [entry for entry in lines if entry.startswith(f"  checked: index.md, line {line}:")]
+    assert len(checked) == 1, lines
+    assert '"8,349" (HSJ' in checked[0] and "against NHS England, Ambulance Quality Indicators" in checked[0] and checked[0].endswith(": holds")
