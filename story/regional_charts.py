@@ -84,7 +84,7 @@ def help_share(figures: Figures, dataset: Dataset) -> Chart:
         "help-share",
         draw(WIDE),
         narrow=draw(NARROW),
-        title=f"London's calls were at most {share.words} of any helper's own",
+        title=f"London's calls were at most {share_text} of any helper's own",
         subtitle="London's calls answered, as a share of the service's own 999 calls answered over the same days (NHS England, scaled from monthly figures)",
         description=description,
         source=source_line(dataset, "hsj", "nhse_ambsys"),
