@@ -1,8 +1,9 @@
 """Generate a valid project with any number of helping services, for measuring how build cost grows.
 
 The first 13 services (12 helpers and London) are the real ones, unchanged; the rest are invented, with calls drawn from a fixed
-seed so every run builds the same site. Each invented service gets a population with a source and a small
-square on the map, so the data passes every rule the real data does. The home page is a short generated
+seed so every run builds the same site. Each invented service gets a population with a source (and one
+invented district that holds it) and a small square on the map; NHS England's table does not know it, so its page
+shows that gap, so the data passes every rule the real data does. The home page is a short generated
 page without the real story's claims (they are about the real totals); the data and methodology pages are
 the real ones.
 """
@@ -69,6 +70,7 @@ def generate_project(destination: Path, services: int) -> Path:
     data = destination / "data"
     aid_rows = _read_csv(data / "mutual_aid.csv")
     population_rows = _read_csv(data / "populations.csv")
+    district_rows = _read_csv(data / "lad_populations.csv")
     real = len(aid_rows) + 1  # the helpers and the service they helped, each with a page and a chart
     if services < real:
         raise ValueError(f"a generated project keeps the {real} real services; ask for at least {real}")
@@ -95,12 +97,16 @@ def generate_project(destination: Path, services: int) -> Path:
                 "cardiac_arrest_calls": str(cardiac),
             }
         )
+        population = str(randomness.randint(200_000, 6_000_000))
+        # One invented district each, so its population is the sum of its districts as the story requires.
+        district = {**{key: "" for key in district_rows[0]}, "lad19_code": f"E9{index:07d}", "lad19_name": f"{name} district"}
+        district_rows.append({**district, "region_or_nation": region, "population": population, "service_code": code})
         population_rows.append(
             {
                 **{key: "" for key in template},
                 "code": code,
                 "name": name,
-                "population": str(randomness.randint(200_000, 6_000_000)),
+                "population": population,
                 "population_year": "mid-2019",
                 "population_basis": "invented for the benchmark",
                 "population_source_url": "https://example.org/benchmark",
@@ -108,6 +114,7 @@ def generate_project(destination: Path, services: int) -> Path:
         )
     _write_csv(data / "mutual_aid.csv", aid_rows)
     _write_csv(data / "populations.csv", population_rows)
+    _write_csv(data / "lad_populations.csv", district_rows)
     if invented:
         _add_squares(data / BOUNDARIES, invented)
     return destination

@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from site_builder.charting import COLOURS, MUTED_TEXT, NARROW, WIDE, Chart, end_labels, hover_rows, make_chart, room, source_line, value_axis
+from site_builder.charting import COLOURS, NARROW, WIDE, Chart, RankedBars, end_labels, make_chart, most_rows, showing, source_line, value_axis
 from site_builder.formatting import format_duration, format_number
 from site_builder.model import Dataset
 
@@ -37,7 +37,7 @@ def _help_frame(figures: Figures) -> pd.DataFrame:
     frame["sort"] = frame["share"].fillna(-1.0)
     frame = frame.sort_values(["sort", "london"], ascending=[False, False], kind="stable").drop(columns="sort").reset_index(drop=True)
     frame["own"] = frame["own"].astype("Int64")
-    frame["label"] = [NO_FIGURES if pd.isna(s) else "" for s in frame["share"]]
+    frame["label"] = [NO_FIGURES if pd.isna(s) else "" for s in frame["share"]]  # what a gap's row says in place of a bar
     return frame
 
 
@@ -45,47 +45,35 @@ def _help_frame(figures: Figures) -> pd.DataFrame:
 def help_share(figures: Figures, dataset: Dataset) -> Chart:
     """London's calls as a share of each helper's own 999 calls answered over the same days."""
     frame = _help_frame(figures)
-    order = list(frame["service"])
-    shared, gaps = frame[frame["share"].notna()], frame[frame["share"].isna()]
-
-    def draw(width: int) -> alt.TopLevelMixin:
-        y = alt.Y("service:N", sort=order, title=None)
-        bars = (
-            alt.Chart(shared)
-            .mark_bar(color=COLOURS["other"])
-            .encode(
-                y=y,
-                x=alt.X("share:Q", axis=value_axis(width, "London's calls as a share of its own", ".0%"), scale=room(shared["share"], width)),
-                tooltip=[
-                    alt.Tooltip("service:N", title="Service"),
-                    alt.Tooltip("london:Q", title="London's calls", format=","),
-                    alt.Tooltip("own:Q", title="Its own calls (scaled)", format=","),
-                    alt.Tooltip("share:Q", title="Share, counted within", format=".1%"),
-                    alt.Tooltip("share_on_top:Q", title="Share, counted on top", format=".1%"),
-                ],
-            )
-        )
-        missing = (
-            alt.Chart(gaps)
-            .mark_text(align="left", baseline="middle", fontStyle="italic", color=MUTED_TEXT, dx=4)
-            .encode(y=y, x=alt.XValue(0), text=alt.Text("label:N"))
-        )
-        return alt.layer(hover_rows(bars), end_labels(shared, y, "share", ".1%"), missing).properties(width=width, height=alt.Step(22))
-
-    largest, share = figures["largest_help_share_name"].text, figures["largest_help_share"]
+    rows, shown = most_rows(frame, "largest shares")
+    tooltip = [
+        alt.Tooltip("service:N", title="Service"),
+        alt.Tooltip("london:Q", title="London's calls", format=","),
+        alt.Tooltip("own:Q", title="Its own calls (scaled)", format=","),
+        alt.Tooltip("share:Q", title="Share, counted within", format=".1%"),
+        alt.Tooltip("share_on_top:Q", title="Share, counted on top", format=".1%"),
+    ]
+    bars = RankedBars(
+        rows, name="service", value="share", axis_title="London's calls as a share of its own", axis_format=".0%", label_format=".1%",
+        colour=COLOURS["other"], tooltip=tooltip, no_value="label",
+    )  # fmt: skip
+    share = figures["largest_help_share"]
     share_text = format_number(float(share.value) * 100, 1) + "%"  # type: ignore[arg-type]
-    description = (
+    subtitle, description = showing(
+        "London's calls answered, as a share of the service's own 999 calls answered over the same days (NHS England, scaled from monthly figures)",
         f"Bar chart of the calls each helping service answered for London, as a share of the 999 calls its own control room answered "
-        f"over the same {figures['hsj_period_days'].text} days. {largest} gave the largest share of its own work, {share_text}. "
-        f"The share is computed as if each service's own count already includes the London calls; if it leaves them out, every share is a little "
-        f"smaller (the table gives both). {figures['helpers_without_nhs_figures'].text.capitalize()} services have no comparable figures and are shown as gaps."
+        f"over the same {figures['hsj_period_days'].text} days. {figures['largest_help_share_name'].text} gave the largest share of its own work, "
+        f"{share_text}. The share is computed as if each service's own count already includes the London calls; if it leaves them out, every "
+        f"share is a little smaller (the table gives both). {figures['helpers_without_nhs_figures'].text.capitalize()} services have no "
+        "comparable figures and are shown as gaps.",
+        shown,
     )
     return make_chart(
         "help-share",
-        draw(WIDE),
-        narrow=draw(NARROW),
+        bars.draw(WIDE),
+        narrow=bars.draw(NARROW),
         title=f"London's calls were at most {share_text} of any helper's own",
-        subtitle="London's calls answered, as a share of the service's own 999 calls answered over the same days (NHS England, scaled from monthly figures)",
+        subtitle=subtitle,
         description=description,
         source=source_line(dataset, "hsj", "nhse_ambsys"),
         table=frame,
