@@ -125,7 +125,8 @@ def cli_build(project: Path, cache: Path, render_in: str = "processes", **extra_
     env = {**os.environ, "SITE_BUILDER_CACHE": str(cache), "SITE_BUILDER_RENDER_IN": render_in, **extra_env}
     command = [sys.executable, "-m", "site_builder.cli", "build", "--root", str(project), "--out", str(project / "_site")]
     started = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    # In the project's folder: `-m` puts the current folder first on the path, which would shadow PYTHONPATH's code (A/B).
+    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False, cwd=project)
     wall = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"the build of {project} failed:\n{result.stderr}")
@@ -228,7 +229,8 @@ def measure_ab(work: Path, commits: list[str], runs: int) -> dict[str, Any]:
                 project, cache = copy_project(work / f"ab-{len(cold[name])}-{tree.name}", tree), work / f"ab-cache-{run}-{tree.name}"
                 cold[name].append(cli_build(project, cache, PYTHONPATH=str(tree))["wall_s"])
                 env = {**os.environ, "PYTHONPATH": str(tree)}
-                done = subprocess.run([sys.executable, "-c", PREVIEW_REBUILD, str(project), str(cache)], capture_output=True, text=True, env=env, check=True)
+                command = [sys.executable, "-c", PREVIEW_REBUILD, str(project), str(cache)]
+                done = subprocess.run(command, capture_output=True, text=True, env=env, check=True, cwd=project)
                 rebuild[name].append(float(done.stdout.split()[-1]))
                 shutil.rmtree(project)
     finally:
