@@ -41,7 +41,7 @@ from site_builder.charting import (
     value_axis,
 )
 from site_builder.formatting import format_number, join_names
-from site_builder.geo import map_shapes
+from site_builder.geo import MapShape, map_shapes
 from site_builder.model import Dataset
 
 from .figures import Figures
@@ -267,47 +267,64 @@ def map_band(calls: int | None, is_recipient: bool, recipient_label: str) -> str
     raise ValueError(calls)
 
 
+MAP_RECIPIENT = "London: being helped"  # the recipient's class, in the legend
+# The shapes are already projected to pixels, so Vega draws them as they are (no fitting, no rounding).
+MAP_PROJECTION: dict[str, Any] = {"type": "identity", "scale": 1, "translate": [0, 0]}
+
+
 @chart("map")
 def help_map(figures: Figures, dataset: Dataset) -> Chart:
     """A map of the UK's ambulance services shaded by calls answered, London marked as the service helped."""
     shapes, height = map_shapes(dataset.boundaries, BOUNDARY_OBJECT, MAP_WIDTH)
-    recipient = figures.recipient
-    recipient_label = "London: being helped"
+    rows = _map_rows(figures, shapes)
+    frame = pd.DataFrame(rows)
+    labels = _map_labels(frame, busiest=figures.services[0].code)
+    # Drawn at its own size (no fitting): the shapes are already in pixels.
+    drawing = alt.layer(_map_areas(), *labels).properties(width=MAP_WIDTH, height=height, autosize=alt.AutoSizeParams(type="pad"))
+    no_data = [str(r["service"]) for r in rows if r["band"] == "No data"]
+    made = make_chart(
+        "map",
+        drawing,
+        title=_map_title(figures),
+        subtitle=f"999 calls answered for London Ambulance Service {_period(figures)}, by the helping service's area",
+        description=_map_description(figures, no_data),
+        source=f"{source_line(dataset, 'hsj', 'ons_os_boundaries')}. {dataset.boundaries_attribution.rstrip('.')}",
+        table=frame.assign(calls=frame["calls"].astype("Int64")),
+        labels={"service": "Service area", "calls": "Calls answered", "band": "Shown as"},
+    )
+    return _put_map_shapes(made, rows)
+
+
+def _map_rows(figures: Figures, shapes: list[MapShape]) -> list[dict[str, Any]]:
+    """Return each area's row: its service, calls answered (None for no data), class, shape and label point."""
     by_code = {s.code: s for s in figures.services}
     rows = []
     for area in shapes:
         service = by_code.get(area.code)
         calls = None if service is None else int(service.calls_answered.value)  # type: ignore[arg-type]
-        band = map_band(calls, area.code == recipient.code, recipient_label)
         rows.append(
             {
                 "code": area.code,
                 "service": service.short_name if service else area.name.removesuffix(" Ambulance Service"),
                 "calls": calls,
-                "band": band,
+                "band": map_band(calls, area.code == figures.recipient.code, MAP_RECIPIENT),
                 "geometry": area.geometry,
                 "x": area.label_x,
                 "y": area.label_y,
             }
         )
-    frame = pd.DataFrame(rows)
-    domain = [*(label for _, _, label in reversed(MAP_BINS)), "None answered", "No data", recipient_label]
-    colours = [*reversed(MAP_BLUES), MAP_NONE, MAP_NO_DATA, COLOURS["recipient"]]
-    features = [{"type": "Feature", "geometry": r["geometry"], "properties": {k: v for k, v in r.items() if k != "geometry"}} for r in rows]
-    # The shapes are already projected to pixels, so Vega draws them as they are (no fitting, no rounding).
-    projection: dict[str, Any] = {"type": "identity", "scale": 1, "translate": [0, 0]}
+    return rows
+
+
+def _map_areas() -> alt.Chart:
+    """Return the areas, shaded by class, hollow where none answered and dashed where there is no data."""
     # Altair deep-copies a chart's inline values at every step (half a second for these shapes): the areas are drawn
-    # from a named placeholder, and the shapes put in its place once the spec is made.
-    areas = (
+    # from a named placeholder, and _put_map_shapes puts the shapes in its place once the spec is made.
+    return (
         alt.Chart(alt.Data(name=MAP_AREAS))
         .mark_geoshape(strokeWidth=0.75)
         .encode(
-            color=alt.Color(
-                "properties.band:N",
-                title=None,
-                scale=alt.Scale(domain=domain, range=colours),
-                legend=alt.Legend(orient="top", columns=2, direction="vertical", symbolType="square", symbolSize=150, labelLimit=200),
-            ),
+            color=_map_colour(),
             stroke=alt.StrokeValue(
                 **alt.condition("datum.properties.band === 'No data' || datum.properties.band === 'None answered'", alt.value("#595959"), alt.value("#ffffff"))
             ),
@@ -318,12 +335,28 @@ def help_map(figures: Figures, dataset: Dataset) -> Chart:
                 alt.Tooltip("properties.band:N", title="Shown as"),
             ],
         )
-        .project(**projection)
+        .project(**MAP_PROJECTION)
     )
-    labelled = frame[frame["band"].isin([recipient_label, "None answered", "No data"]) | (frame["code"] == figures.services[0].code)].copy()
-    labelled["text"] = [_map_label(r, recipient_label) for r in labelled.to_dict("records")]
+
+
+def _map_colour() -> alt.Color:
+    """Return the areas' colour: the bands of calls answered from most to fewest, then none, no data and the recipient."""
+    domain = [*(label for _, _, label in reversed(MAP_BINS)), "None answered", "No data", MAP_RECIPIENT]
+    colours = [*reversed(MAP_BLUES), MAP_NONE, MAP_NO_DATA, COLOURS["recipient"]]
+    return alt.Color(
+        "properties.band:N",
+        title=None,
+        scale=alt.Scale(domain=domain, range=colours),
+        legend=alt.Legend(orient="top", columns=2, direction="vertical", symbolType="square", symbolSize=150, labelLimit=200),
+    )
+
+
+def _map_labels(frame: pd.DataFrame, busiest: str) -> list[alt.Chart]:
+    """Return the labels of London, the busiest helper (code `busiest`), and the areas that answered none or have no data."""
+    labelled = frame[frame["band"].isin([MAP_RECIPIENT, "None answered", "No data"]) | (frame["code"] == busiest)].copy()
+    labelled["text"] = [_map_label(r, MAP_RECIPIENT) for r in labelled.to_dict("records")]
     # Small areas have their label beside them: London's to the east, the Isle of Wight's in the Channel.
-    labelled["place"] = [{recipient_label: "east", "No data": "south"}.get(band, "inside") for band in labelled["band"]]
+    labelled["place"] = [{MAP_RECIPIENT: "east", "No data": "south"}.get(band, "inside") for band in labelled["band"]]
     labels = []
     for place, group in labelled.groupby("place"):
         style: dict[str, Any] = {"east": {"align": "left", "dx": 9}, "south": {"align": "center", "dy": 16}}.get(str(place), {"align": "center"})
@@ -333,30 +366,26 @@ def help_map(figures: Figures, dataset: Dataset) -> Chart:
                 alt.Chart(group)
                 .mark_text(fontSize=12, fontWeight=600, baseline="middle", lineBreak="\n", **style, **extra)
                 .encode(longitude=alt.Longitude("x:Q"), latitude=alt.Latitude("y:Q"), text=alt.Text("text:N"))
-                .project(**projection)
+                .project(**MAP_PROJECTION)
             )
-    # Drawn at its own size (no fitting): the shapes are already in pixels.
-    drawing = alt.layer(areas, *labels).properties(width=MAP_WIDTH, height=height, autosize=alt.AutoSizeParams(type="pad"))
+    return labels
+
+
+def _map_description(figures: Figures, no_data: list[str]) -> str:
+    """Return the map's description (`no_data`: the areas with no row in the table)."""
     top = figures.services[0]
-    none_names = figures["services_answering_none_names"].text
-    no_data = [str(r["service"]) for r in rows if r["band"] == "No data"]
     description = (
         f"Map of the UK's ambulance services, shaded by how many of London's 999 calls each answered {_period(figures)}. "
-        f"{recipient.name}, the service being helped, is marked apart. {top.name} answered the most, {top.calls_answered.digits}. "
-        f"{none_names} answered none and are drawn hollow. "
+        f"{figures.recipient.name}, the service being helped, is marked apart. {top.name} answered the most, {top.calls_answered.digits}. "
+        f"{figures['services_answering_none_names'].text} answered none and are drawn hollow. "
         + (f"{' and '.join(no_data)} is not in the table and is drawn grey with a dashed edge, as no data." if no_data else "")
     )
-    table = frame.assign(calls=frame["calls"].astype("Int64"))
-    made = make_chart(
-        "map",
-        drawing,
-        title=_map_title(figures),
-        subtitle=f"999 calls answered for London Ambulance Service {_period(figures)}, by the helping service's area",
-        description=description.strip(),
-        source=f"{source_line(dataset, 'hsj', 'ons_os_boundaries')}. {dataset.boundaries_attribution.rstrip('.')}",
-        table=table,
-        labels={"service": "Service area", "calls": "Calls answered", "band": "Shown as"},
-    )
+    return description.strip()
+
+
+def _put_map_shapes(made: Chart, rows: list[dict[str, Any]]) -> Chart:
+    """Put the areas' shapes, as GeoJSON features, in place of their placeholder in the map's spec."""
+    features = [{"type": "Feature", "geometry": r["geometry"], "properties": {k: v for k, v in r.items() if k != "geometry"}} for r in rows]
     for layer in made.spec["layer"]:
         if layer.get("data") == {"name": MAP_AREAS}:
             layer["data"] = {"values": features}
@@ -516,84 +545,131 @@ def _running_share_frame(figures: Figures, half: int, three_quarters: int) -> pd
     return pd.DataFrame(rows)
 
 
+LAS_OWN = "LAS's own calls (estimate)"
+ELSEWHERE = "Answered by other services"
+LONDON_ROW = 34  # the height of each of london-share's two bars, in px
+
+
 @chart("london-share")
 def london_share(figures: Figures, dataset: Dataset) -> Chart:
     """London's side: the calls answered elsewhere against LAS's own calls over the same period."""
-    low, high = float(figures["las_calls_period_low"].value), float(figures["las_calls_period_high"].value)  # type: ignore[arg-type]
-    total = float(figures["calls_answered_total"].value)  # type: ignore[arg-type]
-    days = figures["hsj_period_days"].text
-    per_day = f"{figures['las_calls_per_day_low'].digits}–{figures['las_calls_per_day_high'].digits}"
-    las_label, elsewhere_label = "LAS's own calls (estimate)", "Answered by other services"
-    frame = pd.DataFrame(
-        [
-            {
-                "bar": las_label,
-                "short": "LAS's own",
-                "low": low,
-                "high": high,
-                "label": f"{format_number(low)}–{format_number(high)}",
-                "label_lines": f"{format_number(low)}–\n{format_number(high)}",
-            },
-            {"bar": elsewhere_label, "short": "Elsewhere", "low": total, "high": total, "label": format_number(total), "label_lines": format_number(total)},
-        ]
-    )
-    assumption = f"Assumes LAS took {per_day} calls a day (HSJ's range) for {days} days"
-
-    def draw(width: int) -> alt.TopLevelMixin:
-        narrow = width <= NARROW
-        y = alt.Y("short:N" if narrow else "bar:N", sort=list(frame["short" if narrow else "bar"]), title=None, axis=alt.Axis(labelLimit=220))
-        x_axis = value_axis(width, None if narrow else assumption)
-        base = alt.Chart(frame)
-        solid = base.mark_bar().encode(
-            y=y,
-            x=alt.X("low:Q", axis=x_axis, scale=alt.Scale(domain=[0, high * (1.5 if narrow else 1.32)], nice=False)),
-            color=alt.Color("bar:N", scale=alt.Scale(domain=[las_label, elsewhere_label], range=[COLOURS["other"], COLOURS["category_1"]]), legend=None),
-            tooltip=[alt.Tooltip("bar:N", title="Bar"), alt.Tooltip("label:N", title="Calls")],
-        )
-        spread = base.mark_bar(opacity=0.45).encode(
-            y=y,
-            x=alt.X("low:Q"),
-            x2=alt.X2("high:Q"),
-            color=alt.Color("bar:N", legend=None),
-            tooltip=[alt.Tooltip("bar:N", title="Bar"), alt.Tooltip("label:N", title="Calls")],
-        )
-        ends = base.mark_text(align="left", baseline="middle", dx=4, lineBreak="\n").encode(
-            y=y, x=alt.X("high:Q"), text=alt.Text("label_lines:N" if narrow else "label:N")
-        )
-        layers = [solid, spread, ends]
-        if narrow:  # the axis title would not fit: state the assumption under the bars
-            note = pd.DataFrame([{"text": "\n".join(textwrap.wrap(assumption, 38))}])
-            layers.append(
-                alt.Chart(note)
-                .mark_text(align="left", baseline="top", fontStyle="italic", color=MUTED_TEXT, lineBreak="\n", fontSize=12)
-                .encode(x=alt.XValue(0), y=alt.YValue(2 * 34 + 30), text=alt.Text("text:N"))
-            )
-        return alt.layer(*layers).properties(width=width, height=alt.Step(34))
-
-    description = (
-        f"Bar chart comparing the {figures['calls_answered_total'].digits} calls other services answered for London with the calls LAS itself "
-        f"would have received over {days} days at the {per_day} a day HSJ reported: {format_number(low)} to {format_number(high)}. "
-        f"The calls answered elsewhere were {format_number(float(figures['redirected_share_low'].value) * 100, 1)}% to "  # type: ignore[arg-type]
-        f"{format_number(float(figures['redirected_share_high'].value) * 100, 1)}% of that, {figures['redirected_share_high'].words}."  # type: ignore[arg-type]
-    )
+    frame = _london_frame(figures)
+    high = _las_calls_range(figures)[1]
+    assumption = f"Assumes LAS took {_las_per_day(figures)} calls a day (HSJ's range) for {figures['hsj_period_days'].text} days"
     return make_chart(
         "london-share",
-        draw(WIDE),
-        narrow=draw(NARROW).properties(height=alt.Step(34)),
+        _draw_london_share(frame, high=high, assumption=assumption, width=WIDE),
+        narrow=_draw_london_share(frame, high=high, assumption=assumption, width=NARROW),
         title=f"Other services answered {figures['redirected_share_high'].words} of London's calls",
-        subtitle=f"Calls answered for LAS by other services against LAS's own calls over {days} days",
-        description=description,
+        subtitle=f"Calls answered for LAS by other services against LAS's own calls over {figures['hsj_period_days'].text} days",
+        description=_london_description(figures),
         source=source_line(dataset, "hsj"),
         table=frame,
         labels={"bar": "Calls", "low": "Low end", "high": "High end"},
     )
 
 
+def _las_calls_range(figures: Figures) -> tuple[float, float]:
+    """Return the low and high estimates of LAS's own calls over the period."""
+    return float(figures["las_calls_period_low"].value), float(figures["las_calls_period_high"].value)  # type: ignore[arg-type]
+
+
+def _las_per_day(figures: Figures) -> str:
+    """Return HSJ's range of LAS's calls a day, as the words quote it."""
+    return f"{figures['las_calls_per_day_low'].digits}–{figures['las_calls_per_day_high'].digits}"
+
+
+def _london_frame(figures: Figures) -> pd.DataFrame:
+    """Return the two bars: LAS's own calls as a range, and the calls answered elsewhere (a range of one value)."""
+    low, high = _las_calls_range(figures)
+    total = float(figures["calls_answered_total"].value)  # type: ignore[arg-type]
+    return pd.DataFrame(
+        [
+            {
+                "bar": LAS_OWN,
+                "short": "LAS's own",
+                "low": low,
+                "high": high,
+                "label": f"{format_number(low)}–{format_number(high)}",
+                "label_lines": f"{format_number(low)}–\n{format_number(high)}",
+            },
+            {"bar": ELSEWHERE, "short": "Elsewhere", "low": total, "high": total, "label": format_number(total), "label_lines": format_number(total)},
+        ]
+    )
+
+
+def _draw_london_share(frame: pd.DataFrame, *, high: float, assumption: str, width: int) -> alt.TopLevelMixin:
+    """Return the bars at `width`, solid to each low end and pale to the high end, the scale ending past LAS's `high`."""
+    narrow = width <= NARROW
+    y = alt.Y("short:N" if narrow else "bar:N", sort=list(frame["short" if narrow else "bar"]), title=None, axis=alt.Axis(labelLimit=220))
+    base = alt.Chart(frame)
+    solid = base.mark_bar().encode(
+        y=y,
+        x=alt.X("low:Q", axis=value_axis(width, None if narrow else assumption), scale=alt.Scale(domain=[0, high * (1.5 if narrow else 1.32)], nice=False)),
+        color=alt.Color("bar:N", scale=alt.Scale(domain=[LAS_OWN, ELSEWHERE], range=[COLOURS["other"], COLOURS["category_1"]]), legend=None),
+        tooltip=[alt.Tooltip("bar:N", title="Bar"), alt.Tooltip("label:N", title="Calls")],
+    )
+    spread = base.mark_bar(opacity=0.45).encode(
+        y=y,
+        x=alt.X("low:Q"),
+        x2=alt.X2("high:Q"),
+        color=alt.Color("bar:N", legend=None),
+        tooltip=[alt.Tooltip("bar:N", title="Bar"), alt.Tooltip("label:N", title="Calls")],
+    )
+    ends = base.mark_text(align="left", baseline="middle", dx=4, lineBreak="\n").encode(
+        y=y, x=alt.X("high:Q"), text=alt.Text("label_lines:N" if narrow else "label:N")
+    )
+    layers = [solid, spread, ends]
+    if narrow:  # the axis title would not fit: state the assumption under the bars
+        layers.append(_assumption_note(assumption))
+    return alt.layer(*layers).properties(width=width, height=alt.Step(LONDON_ROW))
+
+
+def _assumption_note(assumption: str) -> alt.Chart:
+    """Return the assumption, in italics under the narrow drawing's two bars."""
+    note = pd.DataFrame([{"text": "\n".join(textwrap.wrap(assumption, 38))}])
+    return (
+        alt.Chart(note)
+        .mark_text(align="left", baseline="top", fontStyle="italic", color=MUTED_TEXT, lineBreak="\n", fontSize=12)
+        .encode(x=alt.XValue(0), y=alt.YValue(2 * LONDON_ROW + 30), text=alt.Text("text:N"))
+    )
+
+
+def _london_description(figures: Figures) -> str:
+    """Return the London-share chart's description."""
+    low, high = _las_calls_range(figures)
+    return (
+        f"Bar chart comparing the {figures['calls_answered_total'].digits} calls other services answered for London with the calls LAS itself "
+        f"would have received over {figures['hsj_period_days'].text} days at the {_las_per_day(figures)} a day HSJ reported: "
+        f"{format_number(low)} to {format_number(high)}. "
+        f"The calls answered elsewhere were {format_number(float(figures['redirected_share_low'].value) * 100, 1)}% to "  # type: ignore[arg-type]
+        f"{format_number(float(figures['redirected_share_high'].value) * 100, 1)}% of that, {figures['redirected_share_high'].words}."  # type: ignore[arg-type]
+    )
+
+
 @chart("two-kinds")
 def two_kinds(figures: Figures, dataset: Dataset) -> Chart:
     """The two kinds of support side by side, each labelled in its own unit: calls answered, and emergencies attended."""
+    rows = _support_rows(figures, dataset)
+    frame = pd.DataFrame(rows)
+    largest = float(frame["value"].max())  # one scale for both panels, with room for the longer label
+    return make_chart(
+        "two-kinds",
+        _draw_two_kinds(rows, largest=largest, width=WIDE),
+        narrow=_draw_two_kinds(rows, largest=largest, width=NARROW),
+        title="Two kinds of help, counted in different units",
+        subtitle="A call answered is a conversation with a call handler; an emergency reached is a crew at a patient's side",
+        description=_two_kinds_description(figures, dataset),
+        source=source_line(dataset, "hsj", "met"),
+        table=frame,
+        labels={"kind": "Support", "value": "Number", "unit": "Unit", "period": "Period"},
+    )
+
+
+def _support_rows(figures: Figures, dataset: Dataset) -> list[dict[str, Any]]:
+    """Return the two kinds of support, each with its count, label, unit, period and colour."""
     police_qualifier = dataset.context["police_emergencies"].qualifier
-    rows = [
+    return [
         {
             "kind": "On the phone: calls answered by other services' control rooms",
             "value": figures["calls_answered_total"].value,
@@ -611,58 +687,57 @@ def two_kinds(figures: Figures, dataset: Dataset) -> Chart:
             "colour": COLOURS["category_1"],
         },
     ]
-    frame = pd.DataFrame(rows)
-    largest = float(frame["value"].max())  # one scale for both panels, with room for the longer label
 
-    def panel(row: dict[str, Any], width: int) -> Any:
-        data = pd.DataFrame([row])
-        bar = (
-            alt.Chart(data)
-            .mark_bar(color=row["colour"], size=26)
-            .encode(
-                x=alt.X("value:Q", axis=None, scale=alt.Scale(domain=[0, largest * (1.75 if width <= NARROW else 1.4)], nice=False)),
-                tooltip=[
-                    alt.Tooltip("kind:N", title="Support"),
-                    alt.Tooltip("value:Q", title=row["unit"].capitalize(), format=",.0f"),
-                    alt.Tooltip("period:N", title="Period"),
-                ],
-            )
+
+def _draw_two_kinds(rows: list[dict[str, Any]], *, largest: float, width: int) -> alt.VConcatChart:
+    """Return a panel for each kind of support at `width`, one above the other."""
+    # One scale for both, so bar lengths compare counts; the labels say what each count is of.
+    return alt.vconcat(*(_support_panel(row, largest=largest, width=width) for row in rows)).resolve_scale(x="shared")
+
+
+def _support_panel(row: dict[str, Any], *, largest: float, width: int) -> alt.LayerChart | alt.FacetChart:
+    """Return one kind of support's bar and its label, under a heading that names the kind and its period."""
+    data = pd.DataFrame([row])
+    bar = (
+        alt.Chart(data)
+        .mark_bar(color=row["colour"], size=26)
+        .encode(
+            x=alt.X("value:Q", axis=None, scale=alt.Scale(domain=[0, largest * (1.75 if width <= NARROW else 1.4)], nice=False)),
+            tooltip=[
+                alt.Tooltip("kind:N", title="Support"),
+                alt.Tooltip("value:Q", title=row["unit"].capitalize(), format=",.0f"),
+                alt.Tooltip("period:N", title="Period"),
+            ],
         )
-        label = alt.Chart(data).mark_text(align="left", baseline="middle", dx=4, fontWeight=700).encode(x=alt.X("value:Q"), text=alt.Text("label:N"))
-        heading, _, rest = row["kind"].partition(": ")
-        title = alt.Title(
-            [f"{heading}: {rest}"] if width > NARROW else [f"{heading}:", *textwrap.wrap(rest, 38)],
-            subtitle=textwrap.wrap(row["period"], width // 7),
-            anchor="start",
-            fontSize=14,
-            fontWeight=700,
-            subtitleFontSize=12,
-            subtitleColor=MUTED_TEXT,
-            offset=6,
-            limit=width,
-        )
-        return alt.layer(bar, label).properties(width=width - 8, height=30, title=title)
+    )
+    label = alt.Chart(data).mark_text(align="left", baseline="middle", dx=4, fontWeight=700).encode(x=alt.X("value:Q"), text=alt.Text("label:N"))
+    return alt.layer(bar, label).properties(width=width - 8, height=30, title=_panel_heading(row, width))
 
-    def draw(width: int) -> alt.VConcatChart:
-        # One scale for both, so bar lengths compare counts; the labels say what each count is of.
-        return alt.vconcat(*(panel(row, width) for row in rows)).resolve_scale(x="shared")
 
-    description = (
+def _panel_heading(row: dict[str, Any], width: int) -> alt.Title:
+    """Return a panel's heading: its kind (wrapped after the colon on a phone) over its period."""
+    heading, _, rest = row["kind"].partition(": ")
+    return alt.Title(
+        [f"{heading}: {rest}"] if width > NARROW else [f"{heading}:", *textwrap.wrap(rest, 38)],
+        subtitle=textwrap.wrap(row["period"], width // 7),
+        anchor="start",
+        fontSize=14,
+        fontWeight=700,
+        subtitleFontSize=12,
+        subtitleColor=MUTED_TEXT,
+        offset=6,
+        limit=width,
+    )
+
+
+def _two_kinds_description(figures: Figures, dataset: Dataset) -> str:
+    """Return the two-kinds chart's description, which says the two counts are not added together."""
+    police_qualifier = dataset.context["police_emergencies"].qualifier
+    return (
         f"Two bars for two different kinds of help, which are not added together. Other ambulance services' control rooms answered "
         f"{figures['calls_answered_total'].digits} of London's 999 calls {_period(figures)}. Police officers driving ambulances helped crews reach "
         f"{police_qualifier} {figures['police_emergencies'].digits} emergencies in nearly {figures['police_weeks'].text} weeks, "
         f"{figures['police_officers'].digits} officers in all."
-    )
-    return make_chart(
-        "two-kinds",
-        draw(WIDE),
-        narrow=draw(NARROW),
-        title="Two kinds of help, counted in different units",
-        subtitle="A call answered is a conversation with a call handler; an emergency reached is a crew at a patient's side",
-        description=description,
-        source=source_line(dataset, "hsj", "met"),
-        table=frame,
-        labels={"kind": "Support", "value": "Number", "unit": "Unit", "period": "Period"},
     )
 
 
