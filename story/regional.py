@@ -118,6 +118,25 @@ def calls_per_day(dataset: Dataset, code: str) -> dict[str, float]:
     return {month: int(table.loc[(code, month)]) / month_days(month) for month in MONTHS}
 
 
-def has_nhs_figures(dataset: Dataset, code: str) -> bool:
-    """Say whether NHS England's table has the service (the English services do; Wales, Scotland, Northern Ireland don't)."""
-    return code in set(dataset.tables["ambsys"].frame["code"])
+@dataclass(frozen=True)
+class MonthlyFigures:
+    """NHS England's table read once for the comparison: each (code, month)'s row, and each service's calls over the period."""
+
+    rows: dict[tuple[str, str], dict[str, object]]
+    in_period: dict[str, float]
+    period: HelpPeriod
+
+    def has(self, code: str) -> bool:
+        """Say whether the table has the service (England's services do; Wales, Scotland and Northern Ireland don't)."""
+        return code in self.in_period
+
+    def value(self, code: str, month: str, column: str) -> int:
+        """Return one cell, as a whole number."""
+        return int(self.rows[(code, month)][column])  # type: ignore[call-overload]
+
+
+def monthly_figures(dataset: Dataset) -> MonthlyFigures:
+    """Return NHS England's table as the comparison reads it, computed once per build."""
+    records = dataset.tables["ambsys"].frame.to_dict("records")
+    rows = {(str(r["code"]), str(r["month"])): r for r in records}
+    return MonthlyFigures(rows, calls_in_period(dataset).to_dict(), help_period(dataset))

@@ -57,12 +57,12 @@ class ServicePanel:
         return [f for f in singles if f is not None] + [figure for by_month in self.monthly.values() for figure in by_month.values()]
 
 
-def monthly_figure(row: pd.Series, *, code: str, name: str, month: str, measure: tuple[str, str, str, str, str, str]) -> Figure:
+def monthly_figure(row: dict[str, object], *, code: str, name: str, month: str, measure: tuple[str, str, str, str, str, str]) -> Figure:
     """Return one of a service's monthly NHS England figures, as published."""
     figure_name, column, kind, unit, label, ambsys_code = measure
     return Figure(
         name=f"{figure_name}.{code}.{month}",
-        value=int(row[column]),
+        value=int(row[column]),  # type: ignore[call-overload]
         kind=kind,  # type: ignore[arg-type]
         unit=unit,
         label=f"{label}, {name}, {month_name(month)}",
@@ -112,18 +112,17 @@ def help_shares(london: Figure, own: Figure, *, code: str, name: str) -> tuple[F
     return within, on_top
 
 
-def service_panel(dataset: Dataset, *, code: str, name: str, london_calls: Figure | None, populations: pd.DataFrame) -> ServicePanel:
+def service_panel(nhs: regional.MonthlyFigures, *, code: str, name: str, london_calls: Figure | None, populations: pd.DataFrame) -> ServicePanel:
     """Return a service's panel; a service NHS England's table lacks has no monthly figures (its page shows the gap)."""
     other = other_reading(populations, code=code, name=name, calls=london_calls)
     approximation = {} if other is None else {"population_other": other[0], "rate_other": other[1], "approximation": other[2]}
-    if not regional.has_nhs_figures(dataset, code):
+    if not nhs.has(code):
         return ServicePanel(code, has_nhs_figures=False, **approximation)  # type: ignore[arg-type]
-    table = regional.ambsys(dataset)
     monthly = {
-        measure[0]: {month: monthly_figure(table.loc[(code, month)], code=code, name=name, month=month, measure=measure) for month in COMPARED_MONTHS}
+        measure[0]: {month: monthly_figure(nhs.rows[(code, month)], code=code, name=name, month=month, measure=measure) for month in COMPARED_MONTHS}
         for measure in MONTHLY
     }
-    own = own_calls_in_period(float(regional.calls_in_period(dataset)[code]), code=code, name=name, period=regional.help_period(dataset))
+    own = own_calls_in_period(nhs.in_period[code], code=code, name=name, period=nhs.period)
     shares = {} if london_calls is None else dict(zip(("help_share", "help_share_on_top"), help_shares(london_calls, own, code=code, name=name), strict=True))
     return ServicePanel(code, True, monthly, own, **shares, **approximation)  # type: ignore[arg-type]
 
@@ -359,11 +358,12 @@ def regional_figures(
 ) -> tuple[list[Figure], dict[str, ServicePanel]]:
     """Return the comparison's figures and each service's panel (the helpers' and the recipient's), by code."""
     populations = regional.service_populations(dataset)
-    panels = {h.code: service_panel(dataset, code=h.code, name=h.name, london_calls=h.london_calls, populations=populations) for h in helpers}
-    panels[recipient] = service_panel(dataset, code=recipient, name=recipient_name, london_calls=None, populations=populations)
+    nhs = regional.monthly_figures(dataset)
+    panels = {h.code: service_panel(nhs, code=h.code, name=h.name, london_calls=h.london_calls, populations=populations) for h in helpers}
+    panels[recipient] = service_panel(nhs, code=recipient, name=recipient_name, london_calls=None, populations=populations)
     names = dataset.tables["populations"].frame.set_index("code")["name"]
     for code in sorted(set(dataset.tables["ambsys"].frame["code"]) - set(panels) - {"ENG"}):  # England's other services: response times only
-        panels[code] = service_panel(dataset, code=code, name=str(names.get(code, code)), london_calls=None, populations=populations)
+        panels[code] = service_panel(nhs, code=code, name=str(names.get(code, code)), london_calls=None, populations=populations)
     own = panels[recipient].own_calls_in_period
     assert own is not None, "the service being helped is in NHS England's table (story/regional_rules.py checks)"
     figures = [district_count(dataset), *help_share_figures(panels, {h.code: h.name for h in helpers})]
