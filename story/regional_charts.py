@@ -228,7 +228,8 @@ def response_times(figures: Figures, dataset: Dataset) -> Chart:
         draw(WIDE),
         narrow=draw(NARROW),
         title=f"{figures[f'services_over_category_2_standard.{last}'].text.capitalize()} of England's {len(order)} services missed the category 2 standard",
-        subtitle="Mean response times by service, December 2020 and January 2021, against the national standards (NHS England, as revised)",
+        subtitle="Mean response times by service, December 2020 and January 2021, against the national standards (NHS England, as revised); "
+        "no comparable figures for Wales, Scotland or Northern Ireland",
         description=description,
         source=source_line(dataset, "nhse_ambsys", "nhse_aqi_note_jan2021"),
         table=frame,
