@@ -227,7 +227,7 @@ def response_times(figures: Figures, dataset: Dataset) -> Chart:
         "response-times",
         draw(WIDE),
         narrow=draw(NARROW),
-        title=f"{figures[f'services_over_category_2_standard.{last}'].text.capitalize()} of England's {len(order)} services missed the category 2 standard",
+        title=f"{figures[f'services_over_category_2_standard.{last}'].text.capitalize()} of England's {len(order)} services missed the category 2 standard in {month_name(last)}",
         subtitle="Mean response times by service, December 2020 and January 2021, against the national standards (NHS England, as revised); "
         "no comparable figures for Wales, Scotland or Northern Ireland",
         description=description,
