@@ -48,15 +48,11 @@ def test_concentration_counts_services_until_half_and_three_quarters(built: Buil
     assert built.figures["services_for_three_quarters"].value == needed(0.75)
 
 
-def test_rates_only_where_population_is_sourced(built: BuildResult, project_root) -> None:
-    populations = pd.read_csv(project_root / "data" / "populations.csv").set_index("code")
+def test_every_rate_is_per_resident_of_the_services_districts(built: BuildResult, project_root) -> None:
+    districts = pd.read_csv(project_root / "data" / "lad_populations.csv").groupby("service_code")["population"].sum()
     for service in built.figures.services:
-        population = populations.loc[service.code, "population"]
-        if pd.isna(population):
-            assert service.calls_per_100k.value is None
-            assert service.calls_per_100k.text == "no data"
-        else:
-            assert service.calls_per_100k.value == service.calls_answered.value / population * 100_000
+        assert service.population.value == districts[service.code]
+        assert service.calls_per_100k.value == pytest.approx(service.calls_answered.value / districts[service.code] * 100_000)
 
 
 def test_ranks_share_ties(built: BuildResult, mutual_aid: pd.DataFrame) -> None:
@@ -185,7 +181,7 @@ def test_derived_works_out_its_formula_and_cites_its_inputs(built: BuildResult, 
     wmas = figures.service("WMAS")
     rate = derived(name="rate", formula="calls_answered ÷ population × 100,000", inputs=vars(wmas), kind="rate", unit="calls", label="l", definition="d")
     assert rate.value == pytest.approx(2278 / wmas.population.value * 100_000)  # type: ignore[operator]
-    assert rate.sources == ("hsj", "ons_mye2019")
+    assert rate.sources == ("hsj", "ons_mye2019_lad")  # its inputs': HSJ's calls, the ONS districts' population
 
 
 def test_derived_wording_places_the_formula_in_words(built: BuildResult) -> None:
