@@ -329,6 +329,20 @@ def other_reading(populations: pd.DataFrame, *, code: str, name: str, calls: Fig
     return population, rate, described
 
 
+def approximation_figures(populations: pd.DataFrame, dataset: Dataset) -> list[Figure]:
+    """Return how many approximate assignments the district table makes, and how many services they touch."""
+    marked = dataset.tables["lad_populations"].frame["approximation"].dropna()
+    common = {"kind": "count", "tables": ("lad_populations",), "sources": ("ons_mye2019_lad",)}
+    return [
+        Figure(name="approximation_count", value=marked.nunique(), unit="approximations", label="Approximate assignments of districts",
+               definition="Places where a service's border cuts across districts, or its cover was not confirmed, so districts are assigned approximately",
+               formula="Count of distinct approximation values in the district table", **common),  # type: ignore[arg-type]
+        Figure(name="services_approximated", value=int((populations["approximations"] != "").sum()), unit="services",
+               label="Services whose population rests on an approximation", definition="Services that gain or lose districts under the other reading",
+               formula="Count of services touched by an approximation", **common),  # type: ignore[arg-type]
+    ]  # fmt: skip
+
+
 def district_count(dataset: Dataset) -> Figure:
     """Return how many districts the populations are summed from."""
     return Figure(
@@ -366,6 +380,6 @@ def regional_figures(
         panels[code] = service_panel(nhs, code=code, name=str(names.get(code, code)), london_calls=None, populations=populations)
     own = panels[recipient].own_calls_in_period
     assert own is not None, "the service being helped is in NHS England's table (story/regional_rules.py checks)"
-    figures = [district_count(dataset), *help_share_figures(panels, {h.code: h.name for h in helpers})]
+    figures = [district_count(dataset), *approximation_figures(populations, dataset), *help_share_figures(panels, {h.code: h.name for h in helpers})]
     figures += london_figures(dataset, recipient=recipient, redirected=redirected, las_own=own) + response_figures(dataset)
     return figures + [figure for panel in panels.values() for figure in panel.figures()], panels
