@@ -15,7 +15,7 @@ from site_builder.figures import Figure, derived
 from site_builder.model import Dataset
 
 from . import regional
-from .regional import COMPARED_MONTHS, month_name
+from .regional import COMPARED_MONTHS, ENGLAND, month_name
 
 AMBSYS, NHS = ("ambsys",), ("nhse_ambsys",)
 GAP = (
@@ -210,8 +210,7 @@ def _redirected_shares(dataset: Dataset, *, recipient: str, redirected: Figure, 
 
 def standard_seconds(dataset: Dataset, category: int) -> Figure:
     """Return a category's national standard for the mean response time, in seconds, from the context table."""
-    row = dataset.context[f"category_{category}_mean_standard"]
-    assert row.unit == "minutes", f"context.csv: category_{category}_mean_standard must be in minutes"
+    row = dataset.context[f"category_{category}_mean_standard"]  # in minutes: regional_rules checks
     return Figure(
         name=f"category_{category}_standard",
         value=int(row.value * 60),
@@ -228,7 +227,7 @@ def standard_seconds(dataset: Dataset, category: int) -> Figure:
 def response_figures(dataset: Dataset) -> list[Figure]:
     """Return England's means and how many English services were slower than each standard, in each month of the help."""
     table = regional.ambsys(dataset).reset_index()
-    services = table[table["code"] != "ENG"]
+    services = table[table["code"] != ENGLAND]
     figures = []
     for category in (1, 2):
         standard = standard_seconds(dataset, category)
@@ -250,7 +249,7 @@ def response_figures(dataset: Dataset) -> list[Figure]:
                     sources=(*NHS, *standard.sources),
                 )
             )
-            england = int(table[(table["code"] == "ENG") & (table["month"] == month)][column].iloc[0])
+            england = int(table[(table["code"] == ENGLAND) & (table["month"] == month)][column].iloc[0])
             figures.append(
                 Figure(
                     name=f"england_category_{category}_mean.{month}",
@@ -376,7 +375,7 @@ def regional_figures(
     panels = {h.code: service_panel(nhs, code=h.code, name=h.name, london_calls=h.london_calls, populations=populations) for h in helpers}
     panels[recipient] = service_panel(nhs, code=recipient, name=recipient_name, london_calls=None, populations=populations)
     names = dataset.tables["populations"].frame.set_index("code")["name"]
-    for code in sorted(set(dataset.tables["ambsys"].frame["code"]) - set(panels) - {"ENG"}):  # England's other services: response times only
+    for code in sorted(set(dataset.tables["ambsys"].frame["code"]) - set(panels) - {ENGLAND}):  # England's other services: response times only
         panels[code] = service_panel(nhs, code=code, name=str(names.get(code, code)), london_calls=None, populations=populations)
     own = panels[recipient].own_calls_in_period
     assert own is not None, "the service being helped is in NHS England's table (story/regional_rules.py checks)"

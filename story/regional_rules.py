@@ -7,7 +7,8 @@ import pandas as pd
 from site_builder.errors import DataError
 from site_builder.model import Dataset, Table
 
-ENGLAND = "ENG"  # the ambsys row for England as a whole
+from .regional import ENGLAND, MONTHS
+
 # Monthly counts and time totals that NHS England publishes for England as the sum of its services' (ambsys README).
 SUMMED = (
     "calls_answered",
@@ -36,12 +37,38 @@ def check_regional_data(dataset: Dataset, recipient: str) -> None:
             column="code",
             hint="London's side of the comparison needs its monthly figures",
         )
+    _check_every_month(ambsys)
+    _check_standards(dataset)
     _check_sums(ambsys)
     _check_means(ambsys)
     districts = dataset.tables["lad_populations"]
     _check_approximations(districts)
     _check_every_helper_has_people(dataset, districts)
     _check_populations_agree(dataset, districts)
+
+
+def _check_every_month(ambsys: Table) -> None:
+    """Every service in the table has a row for each month the comparison reads."""
+    have = set(zip(ambsys.frame["code"], ambsys.frame["month"], strict=True))
+    for code in sorted(set(ambsys.frame["code"])):
+        missing = [month for month in MONTHS if (code, month) not in have]
+        if missing:
+            raise DataError(
+                f"{code} has no row for {', '.join(missing)}",
+                ambsys.path,
+                column="month",
+                hint=f"the comparison reads every month from {MONTHS[0]} to {MONTHS[-1]}",
+            )
+
+
+def _check_standards(dataset: Dataset) -> None:
+    """The national standards the response times are set against are in the context table, in minutes."""
+    for category in (1, 2):
+        key = f"category_{category}_mean_standard"
+        row = dataset.context.get(key)
+        if row is None or row.unit != "minutes":
+            problem = "is missing" if row is None else f"is in '{row.unit}'"
+            raise DataError(f"the context row '{key}' {problem}", dataset.tables["context"].path, column="key", hint="give the national standard in minutes")
 
 
 def _check_sums(ambsys: Table) -> None:

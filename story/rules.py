@@ -16,7 +16,7 @@ URL_COLUMNS = (("populations", "population_source_url"), ("populations", "trust_
 PARTS_OF_CALLS = ("category_1_calls", "cardiac_arrest_calls")
 BOUNDARY_OBJECT = "ambulance_services"  # the boundaries' TopoJSON object: one shape per service, with property 'code'
 # The story's own resources (the engine needs only 'sources'); the data package may hold more.
-TABLES = ("mutual_aid", "context", "dates", "populations")
+TABLES = ("mutual_aid", "context", "dates", "populations", "ambsys", "lad_populations")
 
 
 def check_data(dataset: Dataset, recipient: str) -> None:

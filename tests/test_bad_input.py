@@ -546,6 +546,18 @@ def approximation_without_its_other_reading(project: Path) -> Expect:
     return Expect("data/lad_populations.csv", ("high peak", "no other_reading_service_code"), line=line, column="other_reading_service_code")
 
 
+def nhs_month_missing_for_a_service(project: Path) -> Expect:
+    rows = read_rows(ambsys(project))
+    del rows[row_index(ambsys(project), month="2021-02", code="IOW") + 1]  # checked before England's sums, which it also breaks
+    write_rows(ambsys(project), rows)
+    return Expect("data/ambsys.csv", ("IOW", "no row for 2021-02"), column="month")
+
+
+def standard_not_in_minutes(project: Path) -> Expect:
+    replace_in(project / "data" / "context.csv", "category_2_mean_standard,18,minutes", "category_2_mean_standard,18,hours")
+    return Expect("data/context.csv", ("category_2_mean_standard", "'hours'"), column="key")
+
+
 CASES: dict[str, Breaker] = {
     breaker.__name__: breaker
     for breaker in [
@@ -614,6 +626,8 @@ CASES: dict[str, Breaker] = {
         district_assigned_to_two_services,
         population_disagreeing_with_its_districts,
         approximation_without_its_other_reading,
+        nhs_month_missing_for_a_service,
+        standard_not_in_minutes,
     ]
 }
 
