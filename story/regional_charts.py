@@ -15,7 +15,7 @@ from site_builder.model import Dataset
 
 from .charts import chart
 from .figures import Figures
-from .regional import COMPARED_MONTHS, MONTHS, month_name
+from .regional import COMPARED_MONTHS, ENGLAND, MONTHS, month_name
 
 NO_FIGURES = "no NHS England figures"
 
@@ -138,7 +138,7 @@ def las_calls_by_month(figures: Figures, dataset: Dataset) -> Chart:
         "las-calls-by-month",
         draw(WIDE),
         narrow=draw(NARROW),
-        title=f"In its busiest month, LAS answered {figures[f'las_calls_per_day.{peak}'].text} calls a day",
+        title=f"In its busiest month, LAS answered {figures[f'las_calls_per_day.{peak}'].text} calls a day on average",
         subtitle=f"999 calls LAS answered a day, by month (NHS England); shaded, the {format_number(low)}–{format_number(high)} a day HSJ reported for the peak weeks",
         description=description,
         source=source_line(dataset, "nhse_ambsys", "hsj"),
@@ -153,7 +153,7 @@ OTHER_NAMES = {"IOW": "Isle of Wight"}  # a short name for an English service th
 def _english_services(figures: Figures, dataset: Dataset) -> list[tuple[str, str]]:
     """Return (code, short name) of every service in NHS England's table, the recipient's named by its code."""
     names = {s.code: s.short_name for s in figures.services} | {figures.recipient.code: f"London ({figures.recipient.code})"}
-    codes = sorted(set(dataset.tables["ambsys"].frame["code"]) - {"ENG"})
+    codes = sorted(set(dataset.tables["ambsys"].frame["code"]) - {ENGLAND})
     return [(code, names.get(code) or OTHER_NAMES.get(code, code)) for code in codes]
 
 
