@@ -34,6 +34,7 @@ from .figures import Figures
 from .markup import FigureNamespace
 from .model import Dataset, Source
 from .package import check_package
+from .publish import base_path, hash_asset_names, headers_file, page_url, robots, sitemap
 from .render import NavLink, Page, PageContext, PageRenderer, SiteInfo, Social, root_for
 from .renderer import RenderedChart, RenderJob
 from .runtime import vega_runtime
@@ -45,6 +46,7 @@ Progress = Callable[[str], None]
 ASSETS = "assets"
 CHART_FOLDER = "charts"
 RUNTIME = f"{ASSETS}/vega-runtime.js"
+NOT_FOUND = "404.html"  # the page hosts serve for a missing path, at any depth: a template of that name, when the project has one
 DATA_FOLDER = "data"
 METHODOLOGY = "methodology/index.html"  # where claims are listed and checked
 
@@ -172,10 +174,14 @@ def build(
     sharing = Sharing(templates, data.charts, config.base_url)
     shared = Shared(site, plan.nav, data.figures, data.dataset, sharing, content.claims, plan.cards, story)
     try:
-        files, pages = render(plan, content, shared, writer=writer, assets=config.templates_dir / ASSETS)
-        stage = kept or keep_data(data, fingerprint)
+        # Pages name the assets by their content's digest, so the runtime is needed before the first page
+        # (read from the installation; bundled meanwhile only where the set-up did not install it).
         memo.runtime = memo.runtime or vega_runtime(cache_dir, early.runtime)  # from the installed package, never committed
-        files.update({**stage.files, RUNTIME: memo.runtime})
+        assets = published_assets({**_asset_files(config.templates_dir / ASSETS), RUNTIME: memo.runtime}, templates)
+        files, pages = render(plan, content, shared, writer=writer, assets=assets)
+        files.update(publishing_files(pages, shared, assets=assets, base_url=config.base_url))
+        stage = kept or keep_data(data, fingerprint)
+        files.update(stage.files)
         writer.stage(files)  # the social cards are drawn last: write the rest meanwhile
         memo.card_pngs.update(cards.collect())
         files.update({card.output: memo.card_pngs[card] for card in plan.cards.values()})
@@ -303,13 +309,20 @@ def plan_pages(content: Content, generated: list[Page], cards: Mapping[str, Card
     )
 
 
-def render(plan: Plan, content: Content, shared: Shared, *, writer: Writer, assets: Path) -> tuple[SiteFiles, list[Page]]:
+def published_assets(assets: SiteFiles, templates: PageRenderer) -> SiteFiles:
+    """Return the assets under their published names, and tell the templates those names (asset("style.css"))."""
+    names = hash_asset_names(assets)
+    templates.asset_names = names
+    return {names[name]: content for name, content in assets.items()}
+
+
+def render(plan: Plan, content: Content, shared: Shared, *, writer: Writer, assets: SiteFiles) -> tuple[SiteFiles, list[Page]]:
     """Render every page and embed; return the files and the pages.
 
     Pages render in the order their charts were queued (the story's generated pages first, then the content's), each
     waiting only for its own charts, and each batch is written into the staging folder while the next charts are drawn.
     """
-    files = _asset_files(assets)
+    files = dict(assets)
     writer.stage(files)
     files.update(_render_pages(plan.generated, shared))
     writer.stage(files)
@@ -318,6 +331,18 @@ def render(plan: Plan, content: Content, shared: Shared, *, writer: Writer, asse
     pages = [*content_pages, *plan.generated]
     files.update(_embed_files(pages, shared.site, shared.sharing, plan.cards))
     return files, pages
+
+
+def publishing_files(pages: list[Page], shared: Shared, *, assets: SiteFiles, base_url: str) -> SiteFiles:
+    """Return what hosts and search engines read: the 404 page, the host headers, and with an address the sitemap and robots.txt."""
+    hashed = [published for name, published in shared.sharing.renderer.asset_names.items() if published != name]
+    files: SiteFiles = {"_headers": headers_file(base_url, hashed)}
+    if NOT_FOUND in shared.sharing.renderer.templates():
+        files[NOT_FOUND] = _not_found_page(shared, base_url)
+    if base_url:  # a sitemap and robots.txt need absolute addresses
+        files["sitemap.xml"] = sitemap(base_url, [page.output for page in pages])
+        files["robots.txt"] = robots(base_url)
+    return files
 
 
 def keep_data(data: Computed, fingerprint: str) -> DataStage:
@@ -460,26 +485,34 @@ class Shared:
 
 
 def _render_pages(pages: Iterable[Page], shared: Shared) -> SiteFiles:
-    files: SiteFiles = {}
-    for page in pages:
-        root = root_for(page.output)
-        sharing = shared.sharing
-        context = PageContext(
-            site=shared.site,
-            page=page,
-            root=root,
-            nav=shared.nav,
-            fig=FigureNamespace(shared.figures, root),
-            figures=shared.figures,
-            dataset=shared.dataset,
-            charts=sharing.rendered,
-            claims=shared.claims,
-            social=_page_social(page, shared.cards.get(page.output) or shared.cards.get("index.html"), sharing, root),
-            chart_blocks={chart_id: sharing.chart_block(chart_id, root) for chart_id in page.charts if page.source is None},
-            extra=shared.story.page_context(page, shared.figures, root),
-        )
-        files[page.output] = sharing.renderer.render_page(context).encode("utf-8")
-    return files
+    return {page.output: _page_html(page, shared, root_for(page.output)) for page in pages}
+
+
+def _not_found_page(shared: Shared, base_url: str) -> bytes:
+    """Return the 404 page. Hosts serve it for a missing path at any depth, so with a published address its links
+    start from that address's path (/story/...), whatever the missing path was; without one, from the site's root."""
+    page = Page(NOT_FOUND, "Page not found", shared.site.description, NOT_FOUND)
+    return _page_html(page, shared, base_path(base_url))
+
+
+def _page_html(page: Page, shared: Shared, root: str) -> bytes:
+    """Render one page whose links start from `root`."""
+    sharing = shared.sharing
+    context = PageContext(
+        site=shared.site,
+        page=page,
+        root=root,
+        nav=shared.nav,
+        fig=FigureNamespace(shared.figures, root),
+        figures=shared.figures,
+        dataset=shared.dataset,
+        charts=sharing.rendered,
+        claims=shared.claims,
+        social=_page_social(page, shared.cards.get(page.output) or shared.cards.get("index.html"), sharing, root),
+        chart_blocks={chart_id: sharing.chart_block(chart_id, root) for chart_id in page.charts if page.source is None},
+        extra=shared.story.page_context(page, shared.figures, root),
+    )
+    return sharing.renderer.render_page(context).encode("utf-8")
 
 
 def _page_social(page: Page, card: Card | None, sharing: Sharing, root: str) -> Social | None:
@@ -489,7 +522,7 @@ def _page_social(page: Page, card: Card | None, sharing: Sharing, root: str) -> 
         type="article",
         title=page.title,
         description=page.description,
-        url=sharing.base_url + page.output if sharing.base_url else "",
+        url="" if page.output == NOT_FOUND else page_url(sharing.base_url, page.output),  # a 404 has no address of its own
         image=sharing.address(card.output, root),
         image_width=CARD_WIDTH,
         image_height=CARD_HEIGHT,
@@ -512,7 +545,7 @@ def _embed_files(pages: list[Page], site: SiteInfo, sharing: Sharing, cards: dic
             "website",
             embed.title,
             rendered.chart.description,
-            sharing.base_url + embed.output if sharing.base_url else "",
+            page_url(sharing.base_url, embed.output),
             sharing.address(png, root),
             *png_size(rendered.png),
             rendered.chart.description,

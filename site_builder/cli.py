@@ -64,6 +64,12 @@ def _parser() -> argparse.ArgumentParser:
         "into the output folder, replacing it only if the whole build succeeds.",
     )
     build.add_argument("--out", help="output folder (default: 'output' in site.yml, usually _site)")
+    build.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="the address the site is published at, ending in '/' (overrides base_url in site.yml): "
+        "absolute social and embed links, canonical links, sitemap.xml and robots.txt",
+    )
     build.add_argument("--no-cache", action="store_true", help="render every chart again instead of reusing .cache/charts")
     build.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     build.set_defaults(handler=_build)
@@ -166,7 +172,7 @@ def _build(args: argparse.Namespace, root: Path) -> int:
     from .early import start_early
 
     started = time.perf_counter()
-    config = load_config(root, Path(args.out).resolve() if args.out else None)
+    config = load_config(root, Path(args.out).resolve() if args.out else None, args.base_url)
     cache = None if args.no_cache else cache_folder(root)
     # While the builder's imports load (most of a second), the render processes check the data, start
     # vl-convert when every chart will render, and bundle the Vega runtime if the installation has none.

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError, yaml_problem
+from .publish import base_url_problem
 
 CONFIG_FILE = "site.yml"
 
@@ -27,7 +28,7 @@ class Config:
     content_dir: Path
     templates_dir: Path
     output_dir: Path
-    base_url: str = ""  # where the site will be published, for embed snippets and social cards; optional
+    base_url: str = ""  # where the site will be published (absolute links for embeds, social cards, canonical links, sitemap); optional
     story: Path | None = None  # the story's package folder; None: a site of content pages only
     options: Mapping[str, Any] = field(default_factory=dict, hash=False)  # the settings the engine doesn't know: the story's own
 
@@ -46,8 +47,8 @@ _REQUIRED = ("title", "description")
 ENGINE_KEYS = {"title", "description", "publisher", "language", "data", "content", "templates", "output", "base_url", "story"}
 
 
-def load_config(root: Path, output: Path | None = None) -> Config:
-    """Read site.yml under `root`; `output` overrides its output folder."""
+def load_config(root: Path, output: Path | None = None, base_url: str | None = None) -> Config:
+    """Read site.yml under `root`; `output` overrides its output folder, and `base_url` its published address."""
     path = root / CONFIG_FILE
     if not path.is_file():
         raise ConfigError(
@@ -68,9 +69,15 @@ def load_config(root: Path, output: Path | None = None) -> Config:
     story = raw.get("story")
     if story is not None and (not isinstance(story, str) or not story.strip()):
         raise ConfigError("key 'story' must name the story's package folder", path, column="story")
-    base_url = str(raw.get("base_url") or "")
-    if base_url and (not base_url.startswith(("https://", "http://")) or not base_url.endswith("/")):
-        raise ConfigError(f"'base_url' must be an http(s) address ending in '/', not {base_url!r}", path, column="base_url")
+    if base_url is not None:  # given on the command line (a CI job publishing to its own address)
+        problem = base_url_problem(base_url)
+        if problem:
+            raise ConfigError(f"--base-url {problem}", hint="give the address the site is published at, e.g. --base-url https://example.org/story/")
+    else:
+        base_url = str(raw.get("base_url") or "")
+        problem = base_url_problem(base_url) if base_url else None
+        if problem:
+            raise ConfigError(f"'base_url' must be an http(s) address ending in '/': {problem}", path, column="base_url")
     return Config(
         root=root,
         title=raw["title"],

@@ -117,7 +117,17 @@ class PageRenderer:
             lstrip_blocks=True,
         )
         self.environment.globals["figure_anchor"] = figure_anchor
+        self.environment.globals["asset"] = self._asset
         self.environment.filters["long_date"] = format_date
+        self.asset_names: Mapping[str, str] = {}  # each asset's published (content-hashed) name; set by every build
+
+    @jinja2.pass_context
+    def _asset(self, context: jinja2.runtime.Context, name: str) -> str:
+        """Return a link from the page being rendered to an asset, by its published name: {{ asset("style.css") }}."""
+        published = self.asset_names.get(f"assets/{name}")
+        if published is None:
+            raise jinja2.TemplateRuntimeError(f"asset({name!r}): there is no {name} in the templates' assets/ folder")
+        return str(context["root"]) + published
 
     def templates(self) -> list[str]:
         """Return the names of the templates a page may use."""
