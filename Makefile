@@ -6,11 +6,15 @@ STAMP := $(VENV)/.installed
 
 .PHONY: site test check bench serve snapshots export clean help browser-tools
 
-# Browser tests drive Debian's Chromium and check HTML with the Nu Html Checker (npm's vnu-jar) on Java.
+# Browser tests drive Debian's Chromium and check HTML with the Nu Html Checker (npm's vnu-jar) on Java;
+# the deploy tests serve the site with Debian's nginx.
 CHROMIUM := /usr/bin/chromium
+NGINX := /usr/sbin/nginx
 TOOLS := .tools
 VNU_JAR := $(TOOLS)/node_modules/vnu-jar/build/dist/vnu.jar
 
+# make site BASE_URL=https://example.org/story/ (the published address: canonical links, sitemap, absolute social links)
+BASE_URL ?=
 # make serve PORT=8001; make bench RUNS=5 SCALES=13,130,1300 (the 1,300-service build adds about 45 s on 2 cores)
 PORT ?= 8000
 RUNS ?= 5
@@ -28,19 +32,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m compileall -q site_builder story  # as pip does for installed packages: where PYTHONDONTWRITEBYTECODE is set, nothing else would
 	touch $(STAMP)
 
-site: $(STAMP)  ## set up and build the site into _site/
-	$(BIN)/site-builder build
+site: $(STAMP)  ## set up and build the site into _site/ (BASE_URL=https://... for the published address)
+	$(BIN)/site-builder build $(if $(BASE_URL),--base-url $(BASE_URL))
 
 test: $(STAMP) browser-tools  ## set up and run every test
 	VNU_JAR=$(VNU_JAR) $(BIN)/python -m pytest
 
-browser-tools: $(VNU_JAR)  ## install Chromium and Java (Debian packages) and the Nu Html Checker, if missing
-	@if [ ! -x $(CHROMIUM) ] || ! command -v java >/dev/null; then \
+browser-tools: $(VNU_JAR)  ## install Chromium, Java and nginx (Debian packages) and the Nu Html Checker, if missing
+	@if [ ! -x $(CHROMIUM) ] || [ ! -x $(NGINX) ] || ! command -v java >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Chromium and Java with apt-get (browser tests need them)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium default-jre-headless >/dev/null; \
+	    echo "Installing Chromium, Java and nginx with apt-get (browser and deploy tests need them)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium default-jre-headless nginx >/dev/null; \
 	  else \
-	    echo "error: browser tests need $(CHROMIUM) and java: run 'sudo apt-get install chromium default-jre-headless'" >&2; exit 1; \
+	    echo "error: browser tests need $(CHROMIUM), $(NGINX) and java: run 'sudo apt-get install chromium default-jre-headless nginx'" >&2; exit 1; \
 	  fi; \
 	fi
 

@@ -6,6 +6,7 @@ import contextlib
 import functools
 import http.server
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -46,6 +47,14 @@ def chart_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 def built(chart_cache: Path) -> BuildResult:
     """Build the real project into memory once."""
     return build(load_config(ROOT), MemoryWriter(), cache_dir=chart_cache)
+
+
+def published_asset(files: dict[str, bytes], name: str) -> str:
+    """Return the published (content-hashed) path of an asset: 'style.css' -> 'assets/style.0a1b2c3d4e.css'."""
+    stem, extension = name.rsplit(".", 1)
+    matches = [path for path in files if re.fullmatch(rf"assets/{re.escape(stem)}\.[0-9a-f]{{10}}\.{extension}", path)]
+    assert len(matches) == 1, f"expected one published {name}, found {matches}"
+    return matches[0]
 
 
 @pytest.fixture(scope="session")

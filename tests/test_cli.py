@@ -129,3 +129,30 @@ def test_an_output_under_a_file_is_refused_before_the_build(command: str, tmp_pa
     error = capsys.readouterr().err
     assert f"{a_file}: " in error and "is a file" in error
     assert a_file.read_text(encoding="utf-8") == "notes"
+
+
+@pytest.mark.parametrize(
+    ("address", "problem"),
+    [
+        ("example.org/story/", "is not an http(s) address"),
+        ("ftp://example.org/story/", "is not an http(s) address"),
+        ("https://example.org/story", "must end in '/'"),
+        ("https://example.org/story/?utm=1", "has a query or a fragment"),
+    ],
+)
+def test_a_base_url_that_is_not_an_http_folder_address_stops_the_build(
+    address: str, problem: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = Path(__file__).resolve().parent.parent
+    assert main(["build", "--root", str(root), "--out", str(tmp_path / "out"), "--base-url", address, "-q"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: --base-url '{address}' {problem}"), err
+    assert "e.g. --base-url https://example.org/story/" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_base_url_in_site_yml_is_checked_too(project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    settings = project_copy / "site.yml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "base_url: https://example.org/story\n", encoding="utf-8")
+    assert main(["build", "--root", str(project_copy), "-q"]) == 1
+    assert "site.yml, key base_url: 'base_url' must be an http(s) address ending in '/':" in capsys.readouterr().err

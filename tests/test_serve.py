@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import copy_project
+from conftest import copy_project, published_asset
 from playwright.sync_api import Browser, Page
 
 from site_builder.build import BuildResult
@@ -104,8 +104,9 @@ def test_pages_and_files_of_the_site_are_served(server: PreviewServer, preview: 
     status, body = get(server, "/")
     assert status == 200
     assert BeautifulSoup(body, "html.parser").select_one("main h1")
-    status, body = get(server, "/assets/style.css")
-    assert (status, body) == (200, preview.files["assets/style.css"])
+    stylesheet = published_asset(preview.files, "style.css")
+    status, body = get(server, f"/{stylesheet}")
+    assert (status, body) == (200, preview.files[stylesheet])
     assert get(server, "/services")[0] == 301
     assert get(server, "/services/")[0] == 200
 
