@@ -146,7 +146,7 @@ def test_a_base_url_that_is_not_an_http_folder_address_stops_the_build(
     root = Path(__file__).resolve().parent.parent
     assert main(["build", "--root", str(root), "--out", str(tmp_path / "out"), "--base-url", address, "-q"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith(f"error: --base-url '{address}' {problem}"), err
+    assert err.startswith(f"config error: --base-url '{address}' {problem}"), err
     assert "e.g. --base-url https://example.org/story/" in err and "Traceback" not in err
     assert not (tmp_path / "out").exists()
 
