@@ -53,8 +53,8 @@ $(VNU_JAR):
 	npm install --silent --no-audit --no-fund --prefix $(TOOLS) vnu-jar@26
 
 check: $(STAMP) browser-tools  ## lint, type-check and test, as CI does
-	$(BIN)/ruff check site_builder story tests bench
-	$(BIN)/ruff format --check site_builder story tests bench
+	$(BIN)/ruff check site_builder story tests bench deploy
+	$(BIN)/ruff format --check site_builder story tests bench deploy
 	$(BIN)/mypy site_builder story
 	VNU_JAR=$(VNU_JAR) $(BIN)/python -m pytest
 

@@ -16,6 +16,9 @@ What each measure runs:
   moment it swapped the new body in, on the same clock as ours), and also when Playwright sees it (a little
   later: it polls).
 - page weights: every page of the real site, gzip level 9, split into HTML, CSS, inline SVG and JS.
+- deployed: the real site built with its address and served by nginx with deploy/nginx.conf (gzip on, level 6):
+  the home page's bytes on the wire against its files' own size, on first load and once its charts are drawn;
+  and what precompressing every text file at gzip level 9 would cost in build time and save on the wire.
 - where a cold build's CPU goes: each kind of work of a cold build of the real site, timed in CPU seconds one
   after another in this process; the total over the cores is the floor of a cold build's wall time.
 - scale: generated projects (bench/synthetic.py) with 13, 130 and 1,300 services, built cold by the command line.
@@ -44,10 +47,12 @@ from typing import Any
 
 from synthetic import generate_project
 
+sys.path.append(str(Path(__file__).resolve().parent.parent))  # deploy/, beside the project: the nginx runner the tests use
+from deploy.nginx import SUB_PATH, free_port, readable_folder, running_nginx  # noqa: E402
 from site_builder.build import build as build_site
 from site_builder.config import load_config
 from site_builder.serve import Preview, running
-from site_builder.writer import MemoryWriter
+from site_builder.writer import DirectoryWriter, MemoryWriter
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("site.yml", "data", "content", "templates", "story")  # a generated project names the real story where it is
@@ -76,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         help="also A/B this tree against earlier commits: cold builds and preview rebuilds, alternated build by build",
     )
     parser.add_argument("--only-ab", action="store_true", help="run the A/B alone (with --ab)")
+    parser.add_argument("--only-deployed", action="store_true", help="measure only the deployed home page's transfer size through nginx")
     args = parser.parse_args(argv)
     scales = [int(n) for n in args.scales.split(",") if n.strip()]
     logging.getLogger("vl_convert").setLevel(logging.ERROR)  # Vega-Lite's warnings, when this process renders: tests check them
@@ -87,6 +93,10 @@ def main(argv: list[str] | None = None) -> int:
             report["ab"] = measure_ab(work, [c for c in args.ab.split(",") if c], args.runs)
         if args.only_ab:
             print_ab(report.get("ab", {}))
+            return 0
+        report["deployed"] = measure_deployed(work)
+        if args.only_deployed:
+            print_deployed(report["deployed"])
             return 0
         report["cli"] = measure_cli(work, args.runs)
         report["serve"] = measure_serve(work, args.runs, browser=not args.no_browser)
@@ -358,6 +368,79 @@ def page_weight(name: str, files: dict[str, bytes]) -> dict[str, int]:
     return weight
 
 
+# The deployed site: transfer sizes through nginx -------------------------------------------------------
+
+_RUNTIME = re.compile(rb'data-runtime="([^"]+)"')
+_SPEC = re.compile(rb'data-spec="([^"]+)"')
+TEXT_SUFFIXES = (".html", ".css", ".js", ".json", ".topojson", ".csv", ".svg", ".xml", ".md", ".txt")
+
+
+def measure_deployed(work: Path) -> dict[str, Any]:
+    """Return the home page's bytes through nginx (gzip on, as deploy/nginx.conf has it) beside its files' own size."""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}{SUB_PATH}"
+    www = readable_folder("site-builder-bench-www-")
+    folder = www / SUB_PATH.strip("/")
+    try:
+        build_site(load_config(ROOT, folder, base_url), DirectoryWriter(folder), cache_dir=work / "serve-cache")
+        html = (folder / "index.html").read_bytes()
+        first_load = ["index.html", *(_site_path(href) for pattern in (_STYLESHEET, _SCRIPT) for href in pattern.findall(html))]
+        charts_drawn = sorted({_site_path(href) for pattern in (_RUNTIME, _SPEC) for href in pattern.findall(html)})
+        with running_nginx(root=www, port=port):
+            wire = {name: _transfer_size(port, name) for name in [*first_load, *charts_drawn]}
+        plain = {name: (folder / name).stat().st_size for name in wire}
+        return {
+            "first_load": {"files": len(first_load), "wire_bytes": sum(wire[n] for n in first_load), "plain_bytes": sum(plain[n] for n in first_load)},
+            "charts_drawn": {"files": len(charts_drawn), "wire_bytes": sum(wire[n] for n in charts_drawn), "plain_bytes": sum(plain[n] for n in charts_drawn)},
+            "precompress": _precompress_cost(folder),
+        }
+    finally:
+        shutil.rmtree(www, ignore_errors=True)
+
+
+def _site_path(href: bytes) -> str:
+    return posixpath.normpath(href.decode())  # the home page is at the site's root
+
+
+def _transfer_size(port: int, name: str) -> int:
+    """Return the bytes nginx sends for a site file to a browser that accepts gzip (body, as sent; headers apart)."""
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", SUB_PATH + name, headers={"Accept-Encoding": "gzip"})
+        response = connection.getresponse()
+        return len(response.read())
+    finally:
+        connection.close()
+
+
+def _precompress_cost(folder: Path) -> dict[str, Any]:
+    """Return what writing a .gz beside every text file at level 9 costs (CPU) and saves against on-the-fly level 6."""
+    texts = [path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file() and path.suffix in TEXT_SUFFIXES]
+    started = time.process_time()
+    best = sum(len(gzip.compress(data, compresslevel=9, mtime=0)) for data in texts)
+    cpu = time.process_time() - started
+    on_the_fly = sum(len(gzip.compress(data, compresslevel=6, mtime=0)) for data in texts)
+    return {"files": len(texts), "plain_bytes": sum(map(len, texts)), "level_6_bytes": on_the_fly, "level_9_bytes": best, "cpu_s": cpu}
+
+
+def print_deployed(deployed: dict[str, Any]) -> None:
+    """Print the deployed home page's transfer sizes and the precompression's cost."""
+    print("\nThe deployed home page through nginx (deploy/nginx.conf, gzip level 6)   on the wire     files     ratio")
+    for key, label in (("first_load", "first load: HTML, stylesheet, scripts"), ("charts_drawn", "then, charts drawn: Vega runtime and specs")):
+        row = deployed[key]
+        print(
+            f"  {label:<52} {row['files']:3} files {row['wire_bytes'] / 1024:9.1f} KB {row['plain_bytes'] / 1024:8.1f} KB {row['wire_bytes'] / row['plain_bytes']:8.2f}"
+        )
+    pre = deployed["precompress"]
+    print(
+        f"  precompressing {pre['files']} text files at gzip -9: {pre['cpu_s'] * 1000:.0f} ms of CPU a build, "
+        f"{(pre['level_6_bytes'] - pre['level_9_bytes']) / 1024:.1f} KB less than nginx's level 6 over all of them "
+        f"({pre['level_6_bytes'] / 1024:.0f} KB against {pre['level_9_bytes'] / 1024:.0f} KB; {pre['plain_bytes'] / 1024:.0f} KB uncompressed)"
+    )
+
+
 # Renderer: threads against processes -----------------------------------------------------------------
 
 
@@ -566,6 +649,7 @@ def print_table(report: dict[str, Any]) -> None:
     print("\nPage weights, gzip bytes             html      css      svg       js    total")
     for name, weight in report["weights"]["pages"].items():
         print(f"  {name:<32} {weight['html']:8} {weight['css']:8} {weight['svg']:8} {weight['js']:8} {weight['total']:8}")
+    print_deployed(report["deployed"])
     print("\nScale: generated projects, cold build with the command line")
     for services, result in report["scale"].items():
         print(

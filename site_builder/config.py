@@ -69,15 +69,7 @@ def load_config(root: Path, output: Path | None = None, base_url: str | None = N
     story = raw.get("story")
     if story is not None and (not isinstance(story, str) or not story.strip()):
         raise ConfigError("key 'story' must name the story's package folder", path, column="story")
-    if base_url is not None:  # given on the command line (a CI job publishing to its own address)
-        problem = base_url_problem(base_url)
-        if problem:
-            raise ConfigError(f"--base-url {problem}", hint="give the address the site is published at, e.g. --base-url https://example.org/story/")
-    else:
-        base_url = str(raw.get("base_url") or "")
-        problem = base_url_problem(base_url) if base_url else None
-        if problem:
-            raise ConfigError(f"'base_url' must be an http(s) address ending in '/': {problem}", path, column="base_url")
+    address = _base_url(raw, path, base_url)
     return Config(
         root=root,
         title=raw["title"],
@@ -88,7 +80,21 @@ def load_config(root: Path, output: Path | None = None, base_url: str | None = N
         content_dir=root / str(raw.get("content", "content")),
         templates_dir=root / str(raw.get("templates", "templates")),
         output_dir=output if output is not None else root / str(raw.get("output", "_site")),
-        base_url=base_url,
+        base_url=address,
         story=root / story if story else None,
         options={key: value for key, value in raw.items() if key not in ENGINE_KEYS},  # the story checks them
     )
+
+
+def _base_url(raw: Mapping[str, Any], path: Path, given: str | None) -> str:
+    """Return the published address: `given` on the command line (a CI job's own), else site.yml's; '' when neither."""
+    if given is not None:
+        problem = base_url_problem(given)
+        if problem:
+            raise ConfigError(f"--base-url {problem}", hint="give the address the site is published at, e.g. --base-url https://example.org/story/")
+        return given
+    setting = str(raw.get("base_url") or "")
+    problem = base_url_problem(setting) if setting else None
+    if problem:
+        raise ConfigError(f"'base_url' must be an http(s) address ending in '/': {problem}", path, column="base_url")
+    return setting

@@ -19,6 +19,8 @@ def test_bench_runs_once_on_the_smallest_scale_and_writes_json(tmp_path: Path) -
     assert report["cli"]["cold"]["charts_rendered"] > 0 and report["cli"]["noop"]["charts_rendered"] == 0
     assert report["serve"]["save_to_page"]["samples"]
     assert "index.html" in report["weights"]["pages"]
+    deployed = report["deployed"]["first_load"]
+    assert 0 < deployed["wire_bytes"] < deployed["plain_bytes"], "nginx's gzip, as deploy/nginx.conf has it, shrinks the home page"
     assert report["scale"]["13"]["pages"] > 13
     assert {row["verdict"] for row in report["targets"]} <= {"PASS", "OVER", "n/a"}
     assert report["cpu"]["cpu_s"]["rasterise the charts' PNGs (libvips)"] > 0

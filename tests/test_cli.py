@@ -140,9 +140,7 @@ def test_an_output_under_a_file_is_refused_before_the_build(command: str, tmp_pa
         ("https://example.org/story/?utm=1", "has a query or a fragment"),
     ],
 )
-def test_a_base_url_that_is_not_an_http_folder_address_stops_the_build(
-    address: str, problem: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_base_url_that_is_not_an_http_folder_address_stops_the_build(address: str, problem: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = Path(__file__).resolve().parent.parent
     assert main(["build", "--root", str(root), "--out", str(tmp_path / "out"), "--base-url", address, "-q"]) == 1
     err = capsys.readouterr().err

@@ -23,10 +23,10 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 from conftest import ROOT, serve
-from deploy.nginx import SUB_PATH, NginxError, free_port, readable_folder, running_nginx
 from playwright.sync_api import Browser
 from test_browser import Traffic, chart_problems
 
+from deploy.nginx import SUB_PATH, NginxError, free_port, readable_folder, running_nginx
 from site_builder.build import build
 from site_builder.config import load_config
 from site_builder.publish import page_url
@@ -171,11 +171,14 @@ def test_every_page_and_embed_loads_through_nginx_and_draws_its_charts(browser: 
         page, traffic = Traffic.open(context, deployed.netloc)
         page.goto(deployed.base_url + name, wait_until="load")
         # Draw every chart now rather than as each scrolls into view: the runtime and the specs come through nginx.
-        count = page.evaluate("() => { const g = document.querySelectorAll('.chart-graphic[data-spec]'); "
-                              "g.forEach(x => x.dispatchEvent(new Event('pointerenter'))); return g.length; }")
+        count = page.evaluate(
+            "() => { const g = document.querySelectorAll('.chart-graphic[data-spec]'); "
+            "g.forEach(x => x.dispatchEvent(new Event('pointerenter'))); return g.length; }"
+        )
         if count and not name.startswith("embed/"):  # embeds stay static: they load no script but the resizer
-            page.wait_for_function("() => [...document.querySelectorAll('.chart-graphic[data-spec]')].every(g => "
-                                   "['live', 'static'].includes(g.getAttribute('data-state')))")
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.chart-graphic[data-spec]')].every(g => ['live', 'static'].includes(g.getAttribute('data-state')))"
+            )
             drawn = page.locator(".chart-graphic[data-state=live]").count()
             problems += [f"{name}: {count - drawn} charts not drawn by Vega"] if drawn != count else []
             live += drawn

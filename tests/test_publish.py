@@ -42,7 +42,11 @@ def test_without_an_address_there_is_no_sitemap_robots_or_canonical_link_and_the
 
 @pytest.mark.parametrize(
     ("output", "address"),
-    [("index.html", "https://example.org/story/"), ("services/wmas/index.html", "https://example.org/story/services/wmas/"), ("a.html", "https://example.org/story/a.html")],
+    [
+        ("index.html", "https://example.org/story/"),
+        ("services/wmas/index.html", "https://example.org/story/services/wmas/"),
+        ("a.html", "https://example.org/story/a.html"),
+    ],
 )
 def test_a_page_is_published_at_its_folder_address(output: str, address: str) -> None:
     assert page_url("https://example.org/story/", output) == address
