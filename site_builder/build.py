@@ -179,7 +179,7 @@ def build(
         memo.runtime = memo.runtime or vega_runtime(cache_dir, early.runtime)  # from the installed package, never committed
         assets = published_assets({**_asset_files(config.templates_dir / ASSETS), RUNTIME: memo.runtime}, templates)
         files, pages = render(plan, content, shared, writer=writer, assets=assets)
-        files.update(publishing_files(pages, shared, assets=assets, base_url=config.base_url))
+        files.update(publishing_files(pages, shared, base_url=config.base_url))
         stage = kept or keep_data(data, fingerprint)
         files.update(stage.files)
         writer.stage(files)  # the social cards are drawn last: write the rest meanwhile
@@ -333,7 +333,7 @@ def render(plan: Plan, content: Content, shared: Shared, *, writer: Writer, asse
     return files, pages
 
 
-def publishing_files(pages: list[Page], shared: Shared, *, assets: SiteFiles, base_url: str) -> SiteFiles:
+def publishing_files(pages: list[Page], shared: Shared, *, base_url: str) -> SiteFiles:
     """Return what hosts and search engines read: the 404 page, the host headers, and with an address the sitemap and robots.txt."""
     hashed = [published for name, published in shared.sharing.renderer.asset_names.items() if published != name]
     files: SiteFiles = {"_headers": headers_file(base_url, hashed)}
