@@ -298,7 +298,7 @@ def help_map(figures: Figures, dataset: Dataset) -> Chart:
     return made
 
 
-def _map_drawing(figures: Figures, dataset: Dataset, width: int) -> tuple[alt.LayerChart, list[dict[str, Any]]]:
+def _map_drawing(figures: Figures, dataset: Dataset, width: int) -> tuple[alt.TopLevelMixin, list[dict[str, Any]]]:
     """Return the map drawn `width` pixels wide (its legend beside it when wide), and its areas' rows."""
     shapes, height = map_shapes(dataset.boundaries, BOUNDARY_OBJECT, width)
     rows = _map_rows(figures, shapes)
