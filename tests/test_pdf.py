@@ -132,3 +132,27 @@ def test_export_pdf_writes_the_file(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert target.read_bytes().startswith(b"%PDF-") and len(PdfReader(target).pages) > 1
     assert list(target.parent.glob(".*.partial")) == []
+
+
+def test_print_is_black_on_white_for_a_dark_mode_reader(browser: Browser, site_folder: Path) -> None:
+    """A reader whose screen prefers dark prints black on white, charts in their light colours; other sites' addresses print."""
+    context = browser.new_context(java_script_enabled=False, color_scheme="dark")
+    page = context.new_page()
+    page.emulate_media(media="print")
+    page.goto((site_folder / STORY).as_uri(), wait_until="load")
+    colours = page.evaluate(
+        """() => {
+            const style = element => getComputedStyle(element);
+            const label = document.querySelector('figure.chart .chart-wide svg text');
+            return {text: style(document.body).color, background: style(document.body).backgroundColor,
+                    label: style(label).fill, attribute: label.getAttribute('fill') || '',
+                    nav: style(document.querySelector('.site-header')).display};
+        }"""
+    )
+    assert colours["text"] == "rgb(0, 0, 0)" and colours["background"] in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"), colours
+    assert colours["label"] != "rgb(236, 236, 236)", colours  # not the dark scheme's light text
+    assert colours["nav"] == "none", colours
+    page.goto((site_folder / "data" / "index.html").as_uri(), wait_until="load")
+    addresses = page.evaluate("""() => [...document.querySelectorAll('main a[href^="http"]')].map(a => [a.href, getComputedStyle(a, '::after').content])""")
+    context.close()
+    assert addresses and all(href.rstrip("/") in content for href, content in addresses), addresses[:3]
