@@ -81,13 +81,16 @@ def printed_height(browser: Browser, folder: Path) -> float:
 
 
 @pytest.fixture(scope="module")
-def story_pdf(built: BuildResult, browser: Browser) -> bytes:
-    return print_pdf(browser, built.files)
+def story_pages(built: BuildResult, browser: Browser) -> list[str]:
+    """Return the text of each page of the story printed to PDF (reading it takes seconds: once per module)."""
+    return pages_text(print_pdf(browser, built.files))
 
 
-def test_the_pdf_holds_every_chart_whole_and_a_sensible_number_of_pages(story_pdf: bytes, built: BuildResult, browser: Browser, site_folder: Path) -> None:
+def test_the_pdf_holds_every_chart_whole_and_a_sensible_number_of_pages(
+    story_pages: list[str], built: BuildResult, browser: Browser, site_folder: Path
+) -> None:
     charts = charts_on_page(built.files[STORY])
-    pages = pages_text(story_pdf)
+    pages = story_pages
     assert len(charts) > 5
     assert charts_cut_by_page_breaks(pages, charts) == []
     # The story's printed height over a page's (less the 15 mm top and 18 mm bottom margins), plus at most one page
@@ -96,9 +99,9 @@ def test_the_pdf_holds_every_chart_whole_and_a_sensible_number_of_pages(story_pd
     assert least <= len(pages) <= least + len(charts), (len(pages), least)
 
 
-def test_the_pdf_has_no_navigation_sharing_or_data_tables(story_pdf: bytes, built: BuildResult) -> None:
+def test_the_pdf_has_no_navigation_sharing_or_data_tables(story_pages: list[str], built: BuildResult) -> None:
     soup = BeautifulSoup(built.files[STORY].decode("utf-8"), "html.parser")
-    text = "".join(pages_text(story_pdf))
+    text = "".join(story_pages)
     for selector in ("details.chart-share summary", "details.chart-data summary", ".skip-link"):
         words = soup.select_one(selector)
         assert words is not None and squeezed(words.get_text()) not in text, selector
