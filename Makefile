@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test check bench serve snapshots export clean help browser-tools
+.PHONY: site test check bench serve snapshots export pdf clean help browser-tools
 
 # Browser tests drive Debian's Chromium and check HTML with the Nu Html Checker (npm's vnu-jar) on Java;
 # the deploy tests serve the site with Debian's nginx.
@@ -60,6 +60,9 @@ check: $(STAMP) browser-tools  ## lint, type-check and test, as CI does
 
 export: $(STAMP)  ## write the story as one self-contained file, _export/story.html
 	$(BIN)/site-builder export --single-file _export/story.html
+
+pdf: $(STAMP) browser-tools  ## print the story to PDF through Chromium, _export/story.pdf
+	$(BIN)/site-builder export --pdf _export/story.pdf
 
 serve: $(STAMP)  ## preview on http://127.0.0.1:8000/, rebuilding and reloading on every change (PORT=8000)
 	$(BIN)/site-builder serve --port $(PORT)

@@ -347,6 +347,12 @@ def measure_weights(work: Path) -> dict[str, Any]:
     for name in sorted(n for n in files if n.endswith(".html")):
         pages[name] = page_weight(name, files)
     maps = {chart_id: gzip_size(item.inline_svg.encode()) for chart_id, item in result.rendered.items() if "map" in chart_id}
+    # The phone's drawing, where a map has one, is inlined beside it: each keeps within the budget.
+    maps |= {
+        f"{chart_id} (narrow)": gzip_size(item.inline_narrow_svg.encode())
+        for chart_id, item in result.rendered.items()
+        if "map" in chart_id and item.inline_narrow_svg
+    }
     return {"pages": pages, "map_svgs": maps}
 
 

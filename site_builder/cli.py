@@ -87,11 +87,14 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser(
         "export",
         parents=[common],
-        help="export the story as one self-contained HTML file",
+        help="export the story as one self-contained HTML file, or as a PDF",
         description="Build the site in memory and write the explainer as a single HTML file with its styles, "
-        "charts and data inlined, which opens offline from file:// with nothing else beside it.",
+        "charts and data inlined, which opens offline from file:// with nothing else beside it; or print it to "
+        "PDF (A4) through Chromium, as a reader's browser prints it: a clean article, each chart whole on a page.",
     )
-    export.add_argument("--single-file", required=True, metavar="OUT.html", help="the HTML file to write")
+    kind = export.add_mutually_exclusive_group(required=True)
+    kind.add_argument("--single-file", metavar="OUT.html", help="the HTML file to write")
+    kind.add_argument("--pdf", metavar="OUT.pdf", help="the PDF file to write (needs Chromium: make browser-tools installs it)")
     export.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     export.set_defaults(handler=_export)
 
@@ -201,31 +204,38 @@ def _export(args: argparse.Namespace, root: Path) -> int:
     with _loading_libraries():
         from .build import build
         from .config import load_config
-        from .export import export_single_file
+        from .export import export_pdf, export_single_file
         from .writer import MemoryWriter, file_in_the_way
 
-    target = Path(args.single_file)
+    target = Path(args.pdf or args.single_file)
+    example = "--pdf _export/story.pdf" if args.pdf else "--single-file _export/story.html"
     if target.is_dir():
-        raise ConfigError("the export is one file, and this is a folder", target, hint="name a file, e.g. --single-file story.html")
+        raise ConfigError("the export is one file, and this is a folder", target, hint=f"name a file, e.g. {example}")
     blocking = file_in_the_way(target)
     if blocking is not None:
-        raise ConfigError("the export's folder is a file", blocking, hint="name a file in a folder, e.g. --single-file _export/story.html")
+        raise ConfigError("the export's folder is a file", blocking, hint=f"name a file in a folder, e.g. {example}")
     config = load_config(root)
     writer = MemoryWriter()
     build(config, writer, cache_dir=cache_folder(root))
-    html = export_single_file(writer.files)
+    content = export_pdf(writer.files) if args.pdf else export_single_file(writer.files).encode("utf-8")
+    _write_whole(target, content)
+    if not args.quiet:
+        what = "the story printed by Chromium" if args.pdf else "one file with everything inlined"
+        print(f"Wrote {target} ({len(content) / 1024:.0f} KB), {what}.")
+    return 0
+
+
+def _write_whole(target: Path, content: bytes) -> None:
+    """Write `target` through a temporary file beside it, so it is either whole or as it was."""
     temporary = target.with_name(f".{target.name}.partial")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(html, encoding="utf-8")
+        temporary.write_bytes(content)
         temporary.replace(target)
     except OSError as error:
         with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)
         raise ConfigError(f"the export could not be written: {error.strerror or error}", target) from None
-    if not args.quiet:
-        print(f"Wrote {target} ({len(html.encode('utf-8')) / 1024:.0f} KB), one file with everything inlined.")
-    return 0
 
 
 def _serve(args: argparse.Namespace, root: Path) -> int:

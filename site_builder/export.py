@@ -1,4 +1,4 @@
-"""Export the explainer as one self-contained HTML file that opens offline from anywhere."""
+"""Export the explainer as one self-contained HTML file that opens offline from anywhere, or as a PDF printed by Chromium."""
 
 from __future__ import annotations
 
@@ -7,10 +7,14 @@ import functools
 import mimetypes
 import posixpath
 import re
+import tempfile
+from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
+from .errors import ConfigError
 from .writer import SiteFiles
 
 STORY = "index.html"
@@ -130,3 +134,60 @@ def _append_appendix(
         copy.append(item)
     section.append(copy)
     main.append(section)
+
+
+# Printing to PDF: the same Chromium the browser tests drive (Debian's package), through Playwright.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run")
+PAPER = "A4"
+# Page numbers in the bottom margin that the stylesheet's @page rule leaves; Chromium fills in the two spans.
+PAGE_FOOTER = (
+    '<div style="width:100%;font:8pt sans-serif;text-align:center;color:#333"><span class="pageNumber"></span> / <span class="totalPages"></span></div>'
+)
+
+
+def export_pdf(files: SiteFiles, page: str = STORY, chromium: Path = CHROMIUM) -> bytes:
+    """Return `page` printed to PDF from the built files by a Chromium of its own (see `print_pdf`)."""
+    if not chromium.exists():
+        raise ConfigError("printing to PDF needs Chromium, which is not installed here", chromium, hint="run 'make browser-tools', or apt-get install chromium")
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise ConfigError("printing to PDF needs the Python package playwright", hint="pip install 'site-builder[pdf]'") from None
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(chromium), args=list(CHROMIUM_ARGS))
+            try:
+                return print_pdf(browser, files, page)
+            finally:
+                browser.close()
+    except PlaywrightError as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ConfigError(f"Chromium could not print the page: {first_line}", chromium) from None
+
+
+def print_pdf(browser: Any, files: SiteFiles, page: str = STORY) -> bytes:
+    """Return `page` printed to PDF by `browser` (a Playwright Chromium), as a reader's browser prints it with JavaScript off.
+
+    The built files are written to a temporary folder and the page opened from file:// (the site works there) with
+    scripts off, so the static SVG charts print; nothing but local files is loaded. The print stylesheet decides
+    what the paper shows.
+    """
+    with tempfile.TemporaryDirectory(prefix="site-builder-pdf-") as folder:
+        for name, content in files.items():
+            path = Path(folder, name)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+        context = browser.new_context(java_script_enabled=False)
+        # Only the site's own files: the built site asks no other host for anything, and the PDF mustn't either.
+        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:")) else route.abort())
+        try:
+            tab = context.new_page()
+            tab.goto(Path(folder, page).as_uri(), wait_until="load")
+            pdf: bytes = tab.pdf(
+                format=PAPER, display_header_footer=True, header_template="<span></span>", footer_template=PAGE_FOOTER, outline=True, tagged=True
+            )
+        finally:
+            context.close()
+        return pdf

@@ -249,7 +249,9 @@ def _category_1_frame(figures: Figures, overall: float) -> pd.DataFrame:
 MAP_BINS = ((1, 500, "1–499"), (500, 1000, "500–999"), (1000, 2000, "1,000–1,999"), (2000, None, "2,000 or more"))
 MAP_BLUES = ("#4292c6", "#2171b5", "#08519c", "#08306b")  # each at least 3:1 against white
 MAP_NONE, MAP_NO_DATA = "#ffffff", "#bdbdbd"
-MAP_WIDTH = NARROW  # a map of the UK is tall: one drawing fits a phone and sits beside the text on a desktop
+# A map of the UK is tall, so its width is set by the height a screen (or a printed page) shows whole: on a desktop
+# its legend stands beside it (the column's width, as wide as the other charts), on a phone above it.
+MAP_WIDTH = {"wide": 420, "narrow": NARROW}
 MAP_AREAS = "map-areas"  # the name the areas' data has until their shapes are put into the spec
 
 
@@ -275,16 +277,14 @@ MAP_PROJECTION: dict[str, Any] = {"type": "identity", "scale": 1, "translate": [
 @chart("map")
 def help_map(figures: Figures, dataset: Dataset) -> Chart:
     """A map of the UK's ambulance services shaded by calls answered, London marked as the service helped."""
-    shapes, height = map_shapes(dataset.boundaries, BOUNDARY_OBJECT, MAP_WIDTH)
-    rows = _map_rows(figures, shapes)
+    drawings = {size: _map_drawing(figures, dataset, width) for size, width in MAP_WIDTH.items()}
+    rows = drawings["wide"][1]
     frame = pd.DataFrame(rows)
-    labels = _map_labels(frame, busiest=figures.services[0].code)
-    # Drawn at its own size (no fitting): the shapes are already in pixels.
-    drawing = alt.layer(_map_areas(), *labels).properties(width=MAP_WIDTH, height=height, autosize=alt.AutoSizeParams(type="pad"))
     no_data = [str(r["service"]) for r in rows if r["band"] == "No data"]
     made = make_chart(
         "map",
-        drawing,
+        drawings["wide"][0],
+        narrow=drawings["narrow"][0],
         title=_map_title(figures),
         subtitle=f"999 calls answered for London Ambulance Service {_period(figures)}, by the helping service's area",
         description=_map_description(figures, no_data),
@@ -292,7 +292,20 @@ def help_map(figures: Figures, dataset: Dataset) -> Chart:
         table=frame.assign(calls=frame["calls"].astype("Int64")),
         labels={"service": "Service area", "calls": "Calls answered", "band": "Shown as"},
     )
-    return _put_map_shapes(made, rows)
+    _put_map_shapes(made.spec, rows)
+    if made.narrow_spec is not None:
+        _put_map_shapes(made.narrow_spec, drawings["narrow"][1])
+    return made
+
+
+def _map_drawing(figures: Figures, dataset: Dataset, width: int) -> tuple[alt.TopLevelMixin, list[dict[str, Any]]]:
+    """Return the map drawn `width` pixels wide (its legend beside it when wide), and its areas' rows."""
+    shapes, height = map_shapes(dataset.boundaries, BOUNDARY_OBJECT, width)
+    rows = _map_rows(figures, shapes)
+    labels = _map_labels(pd.DataFrame(rows), busiest=figures.services[0].code)
+    # Drawn at its own size (no fitting): the shapes are already in pixels.
+    layers = alt.layer(_map_areas(legend_beside=width > NARROW), *labels)
+    return layers.properties(width=width, height=height, autosize=alt.AutoSizeParams(type="pad")), rows
 
 
 def _map_rows(figures: Figures, shapes: list[MapShape]) -> list[dict[str, Any]]:
@@ -316,7 +329,7 @@ def _map_rows(figures: Figures, shapes: list[MapShape]) -> list[dict[str, Any]]:
     return rows
 
 
-def _map_areas() -> alt.Chart:
+def _map_areas(*, legend_beside: bool) -> alt.Chart:
     """Return the areas, shaded by class, hollow where none answered and dashed where there is no data."""
     # Altair deep-copies a chart's inline values at every step (half a second for these shapes): the areas are drawn
     # from a named placeholder, and _put_map_shapes puts the shapes in its place once the spec is made.
@@ -324,7 +337,7 @@ def _map_areas() -> alt.Chart:
         alt.Chart(alt.Data(name=MAP_AREAS))
         .mark_geoshape(strokeWidth=0.75)
         .encode(
-            color=_map_colour(),
+            color=_map_colour(legend_beside=legend_beside),
             stroke=alt.StrokeValue(
                 **alt.condition("datum.properties.band === 'No data' || datum.properties.band === 'None answered'", alt.value("#595959"), alt.value("#ffffff"))
             ),
@@ -339,15 +352,16 @@ def _map_areas() -> alt.Chart:
     )
 
 
-def _map_colour() -> alt.Color:
+def _map_colour(*, legend_beside: bool) -> alt.Color:
     """Return the areas' colour: the bands of calls answered from most to fewest, then none, no data and the recipient."""
     domain = [*(label for _, _, label in reversed(MAP_BINS)), "None answered", "No data", MAP_RECIPIENT]
     colours = [*reversed(MAP_BLUES), MAP_NONE, MAP_NO_DATA, COLOURS["recipient"]]
+    place: dict[str, Any] = {"orient": "right", "columns": 1} if legend_beside else {"orient": "top", "columns": 2}
     return alt.Color(
         "properties.band:N",
         title=None,
         scale=alt.Scale(domain=domain, range=colours),
-        legend=alt.Legend(orient="top", columns=2, direction="vertical", symbolType="square", symbolSize=150, labelLimit=200),
+        legend=alt.Legend(**place, direction="vertical", symbolType="square", symbolSize=150, labelLimit=200),
     )
 
 
@@ -383,13 +397,12 @@ def _map_description(figures: Figures, no_data: list[str]) -> str:
     return description.strip()
 
 
-def _put_map_shapes(made: Chart, rows: list[dict[str, Any]]) -> Chart:
-    """Put the areas' shapes, as GeoJSON features, in place of their placeholder in the map's spec."""
+def _put_map_shapes(spec: dict[str, Any], rows: list[dict[str, Any]]) -> None:
+    """Put the areas' shapes, as GeoJSON features, in place of their placeholder in one of the map's specs."""
     features = [{"type": "Feature", "geometry": r["geometry"], "properties": {k: v for k, v in r.items() if k != "geometry"}} for r in rows]
-    for layer in made.spec["layer"]:
+    for layer in spec["layer"]:
         if layer.get("data") == {"name": MAP_AREAS}:
             layer["data"] = {"values": features}
-    return made
 
 
 def _map_title(figures: Figures) -> str:

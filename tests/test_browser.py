@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from bs4 import BeautifulSoup
+from contact_sheet import add_to_contact_sheet
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response, Route
 
 pytestmark = pytest.mark.browser
@@ -239,10 +241,13 @@ def test_nu_html_checker_reports_file_line_and_message(tmp_path: Path) -> None:
     assert errors and all(error.startswith("broken.html, line 4: ") for error in errors), errors
 
 
-@pytest.mark.parametrize("width", SCREEN_WIDTHS)
-def test_screenshots_of_every_page(browser: Browser, site_url: str, pages: list[str], width: int) -> None:
-    context = browser.new_context(viewport={"width": width, "height": 800})
-    folder = SCREENSHOTS / str(width)
+# Dark at the phone's width only: a full-page screenshot costs its pixels (the data page at 1280 px, 40 megapixels,
+# takes most of the test), and the dark colours are the same stylesheet at every width.
+@pytest.mark.parametrize(("width", "scheme"), [*((width, "light") for width in SCREEN_WIDTHS), (min(SCREEN_WIDTHS), "dark")])
+def test_screenshots_of_every_page(browser: Browser, site_url: str, pages: list[str], width: int, scheme: str) -> None:
+    """Screenshot every page at each width and colour scheme, and add them to the contact sheet, for a person to look at."""
+    context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)  # type: ignore[arg-type]
+    folder = SCREENSHOTS / f"{width}-{scheme}"
     shutil.rmtree(folder, ignore_errors=True)  # no stale screenshot of a page that is gone
     folder.mkdir(parents=True)
     # Embeds are one chart each, already drawn in their pages; their fit is tested in test_embeds.
@@ -257,3 +262,6 @@ def test_screenshots_of_every_page(browser: Browser, site_url: str, pages: list[
         assert target.stat().st_size > 1000
         assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
     context.close()
+    sheet = add_to_contact_sheet(SCREENSHOTS, folder.name)
+    tiles = BeautifulSoup(sheet.read_text(encoding="utf-8"), "html.parser").select(f"a[href^='{folder.name}/'] img")
+    assert len(tiles) == len(list(folder.glob("*.png"))), f"{sheet} has {len(tiles)} tiles for {folder.name}"

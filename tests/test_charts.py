@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import importlib.util
 import json
 import logging
@@ -304,16 +305,30 @@ def test_vega_lite_drops_nothing_from_any_spec(built: BuildResult, caplog: pytes
         assert any("fontWeight" in record.getMessage() for record in caplog.records)
 
 
-def test_each_chart_has_a_narrow_drawing_for_phones_except_the_map(built: BuildResult) -> None:
+def test_each_chart_has_a_narrow_drawing_for_phones(built: BuildResult) -> None:
     for chart_id in HOME_CHARTS:
         block = figure(built, chart_id)
         graphic = block.select_one(".chart-graphic")
-        if chart_id == "map":
-            assert not block.select(".chart-narrow")
-            continue
         wide, narrow = graphic.select_one(".chart-wide svg"), graphic.select_one(".chart-narrow svg")
         assert int(narrow["width"]) < int(wide["width"])
         assert json.loads(built.files[graphic["data-spec-narrow"]])["$schema"].startswith("https://vega.github.io/schema/vega/")
+
+
+MAP_BUDGET_KB = 25  # gzip, each of the map's drawings (the README's budget; bench/bench.py measures it too)
+
+
+def test_the_map_fills_the_column_on_desktops_within_its_budget(built: BuildResult) -> None:
+    """The desktop map is drawn larger than the phone's, as wide as the other charts, and each drawing stays within budget."""
+    rendered = built.rendered["map"]
+    assert rendered.inline_narrow_svg
+    wide, narrow = (BeautifulSoup(svg, "html.parser").svg for svg in (rendered.inline_svg, rendered.inline_narrow_svg))
+    assert int(narrow["width"]) < 360 and int(wide["width"]) >= int(figure_svg_width(built, "calls-by-service"))  # type: ignore[index]
+    for svg in (rendered.inline_svg, rendered.inline_narrow_svg):
+        assert len(gzip.compress(svg.encode("utf-8"), compresslevel=9, mtime=0)) < MAP_BUDGET_KB * 1024
+
+
+def figure_svg_width(built: BuildResult, chart_id: str) -> str:
+    return str(figure(built, chart_id).select_one(".chart-wide svg")["width"])  # type: ignore[index]
 
 
 def test_the_vega_runtime_is_built_not_committed(built: BuildResult) -> None:
