@@ -27,15 +27,19 @@ from .claims import Claim, ClaimResult, check_claims
 from .config import Config
 from .content import ContentRenderer, PageSource, PreparedPage, check_templates, read_pages
 from .data import read_dataset
+from .diff import Changes, Record, check_revised, compare
 from .early import EarlyStart, start_early
 from .embed import EMBED_FOLDER, Embed, iframe_snippet, oembed, plan_embeds, png_size
-from .errors import ContentError
+from .errors import ContentError, TemplateError
 from .figures import Figures
-from .markup import FigureNamespace
+from .markup import FigureNamespace, Quoting
 from .model import Dataset, Source
 from .package import check_package
+from .published import FIGURES_FILE, SCHEMA_FILE, figures_record, record_bytes, schema_text
 from .render import NavLink, Page, PageContext, PageRenderer, SiteInfo, Social, root_for
 from .renderer import RenderedChart, RenderJob
+from .formatting import format_date
+from .revisions import REVISIONS_FILE, Revision, notes_of, read_revisions, revisions_by_figure
 from .runtime import vega_runtime
 from .story import Story, load_story
 from .validation import SchemaCheck, data_fingerprint
@@ -46,7 +50,8 @@ ASSETS = "assets"
 CHART_FOLDER = "charts"
 RUNTIME = f"{ASSETS}/vega-runtime.js"
 DATA_FOLDER = "data"
-METHODOLOGY = "methodology/index.html"  # where claims are listed and checked
+METHODOLOGY = "methodology/index.html"  # where claims are listed and checked, and revision notes listed
+REVISION_NOTES = Markup("<!-- site-builder: revision notes -->")  # where a page template shows the notes about its figures
 
 
 @dataclass
@@ -61,6 +66,7 @@ class BuildResult:
     cache_misses: int = 0
     rendered: dict[str, RenderedChart] = field(default_factory=dict, repr=False)
     reused_data: bool = False  # the data, figures and charts came from the previous build
+    changes: Changes | None = None  # what changed since the previous build, when one was given
 
 
 @dataclass(frozen=True)
@@ -136,11 +142,14 @@ def build(
     story: Story | None = None,
     memo: Memo | None = None,
     early: EarlyStart | None = None,
+    previous: Record | None = None,
+    strict: bool = False,
 ) -> BuildResult:
     """Build the whole site in memory, then hand every file to the writer at once.
 
     `memo`: what the preview's earlier builds left to reuse, which this one updates; `early`: the work the command line
-    started before the builder's imports loaded.
+    started before the builder's imports loaded; `previous`: the figures.json of the build this one is compared with,
+    and with `strict`, a figure it printed that changed with no new revision note stops the build.
     """
     story = story or load_story(config)
     memo = memo or Memo()  # a plain build: nothing to reuse, and what it leaves is dropped
@@ -168,14 +177,21 @@ def build(
     content = prepare_content(config.content_dir, story, data=data, templates=templates, parses=memo.parses, fingerprint=fingerprint)
     lap("content")
     _report_claims(content.claims, data.dataset.sources, progress)
+    revisions = read_revisions(config.content_dir / REVISIONS_FILE, data.figures)
     plan = plan_pages(content, story.pages(data.figures), all_cards)
     sharing = Sharing(templates, data.charts, config.base_url)
-    shared = Shared(site, plan.nav, data.figures, data.dataset, sharing, content.claims, plan.cards, story)
+    shared = Shared(site, plan.nav, data.figures, data.dataset, sharing, content.claims, plan.cards, story, Revisions.of(revisions))
+    changes = None
     try:
         files, pages = render(plan, content, shared, writer=writer, assets=config.templates_dir / ASSETS)
         stage = kept or keep_data(data, fingerprint)
         memo.runtime = memo.runtime or vega_runtime(cache_dir, early.runtime)  # from the installed package, never committed
         files.update({**stage.files, RUNTIME: memo.runtime})
+        record = publish_figures(shared, content=content, pages=pages, files=files)
+        if previous is not None:
+            changes = compare(previous, record)
+            if strict:
+                check_revised(changes, revisions=revisions, previous=previous, revisions_path=config.content_dir / REVISIONS_FILE)
         writer.stage(files)  # the social cards are drawn last: write the rest meanwhile
         memo.card_pngs.update(cards.collect())
         files.update({card.output: memo.card_pngs[card] for card in plan.cards.values()})
@@ -186,7 +202,7 @@ def build(
         raise
     lap("write")
     memo.data = stage  # only a build that succeeded is kept for reuse
-    return BuildResult(files, pages, data.figures, lap.timings, cache.hits, cache.misses, stage.rendered, kept is not None)
+    return BuildResult(files, pages, data.figures, lap.timings, cache.hits, cache.misses, stage.rendered, kept is not None, changes)
 
 
 class Laps:
@@ -320,6 +336,26 @@ def render(plan: Plan, content: Content, shared: Shared, *, writer: Writer, asse
     return files, pages
 
 
+def publish_figures(shared: Shared, *, content: Content, pages: list[Page], files: SiteFiles) -> Record:
+    """Add figures.json (what the site said: figures, claims, charts' data, revision notes) and its schema beside the data package."""
+    chart_pages: dict[str, list[str]] = {}
+    for page in pages:
+        for chart_id in page.charts:
+            chart_pages.setdefault(chart_id, []).append(page.output)
+    rendered = shared.sharing.rendered
+    record = figures_record(
+        figures=shared.figures,
+        quotes={output: quoting.quoted for output, quoting in shared.revisions.quoting.items()},
+        claims=content.claims,
+        claim_pages={item.source.path.name: item.source.output for item in content.pages},
+        charts={chart_id: (rendered[chart_id].chart.title, files[f"{CHART_FOLDER}/{chart_id}.csv"], chart_pages.get(chart_id, ())) for chart_id in rendered},
+        revisions=shared.revisions.notes,
+    )
+    files[f"{DATA_FOLDER}/{FIGURES_FILE}"] = record_bytes(record)
+    files[f"{DATA_FOLDER}/{SCHEMA_FILE}"] = schema_text()
+    return record
+
+
 def keep_data(data: Computed, fingerprint: str) -> DataStage:
     """Wait for every chart to be drawn; return what a rebuild from the same data may reuse, with the charts' and data's downloads."""
     rendered = data.charts.collect() if isinstance(data.charts, RenderJob) else dict(data.charts)
@@ -413,7 +449,7 @@ def _content_pages(outlines: tuple[Page, ...], content: Content, shared: Shared)
         # claim() prints each claim in document order; the build has already checked them.
         claims = iter(item.claims)
         context = {
-            "fig": FigureNamespace(shared.figures, root),
+            "fig": FigureNamespace(shared.figures, root, shared.revisions.quoting_for(source.output)),
             "claim": functools.partial(_next_claim_link, claims, root),
             "url": functools.partial(_page_link, content.renderer.page_outputs, root),
             "root": root,
@@ -446,6 +482,45 @@ def _navigation(pages: list[Page]) -> tuple[NavLink, ...]:
 
 
 @dataclass(frozen=True)
+class Revisions:
+    """The revision notes, the mark each revised figure carries, and what each page quotes (filled in as pages render)."""
+
+    notes: tuple[Revision, ...]
+    by_figure: Mapping[str, tuple[Revision, ...]]
+    marks: Mapping[str, Markup]
+    quoting: dict[str, Quoting] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, notes: tuple[Revision, ...]) -> Revisions:
+        """Return the notes with their marks: a revised figure links to the newest note about it, near the top of its page."""
+        marks: dict[str, Markup] = {}
+        for note in notes:  # newest first: the first note about a figure is the one its mark names
+            mark = Markup('<a class="revision-mark" href="#%s" title="%s, %s">%s</a>') % (note.id, note.heading, format_date(note.date), _MARKED[note.kind])
+            for name in note.figures:
+                marks.setdefault(name, mark)
+        return cls(notes, revisions_by_figure(notes), marks)
+
+    def quoting_for(self, output: str) -> Quoting:
+        """Return what the page at `output` quotes, recorded as it renders."""
+        return self.quoting.setdefault(output, Quoting(self.marks))
+
+    def notes_block(self, page: Page, html: str, renderer: PageRenderer, root: str) -> str:
+        """Put the notes about the figures a rendered page quotes where its template asked for them."""
+        notes = notes_of(self.quoting_for(page.output).quoted, self.by_figure)
+        if notes and REVISION_NOTES not in html:
+            raise TemplateError(
+                f"the page '{page.output}' quotes revised figures, but its template does not show the revision notes",
+                renderer.templates_dir / page.template,
+                hint="write {{ revision_notes }} just below the page's <h1>",
+            )
+        block = renderer.render("_revisions.html", notes=notes, root=root, log=root + METHODOLOGY + "#revisions") if notes else ""
+        return html.replace(str(REVISION_NOTES), block)
+
+
+_MARKED = {"correction": "corrected", "update": "updated"}
+
+
+@dataclass(frozen=True)
 class Shared:
     """What every page of one build shares: the site's words, its navigation, the figures and claims, and the story."""
 
@@ -457,6 +532,7 @@ class Shared:
     claims: tuple[ClaimResult, ...]
     cards: dict[str, Card]
     story: Story
+    revisions: Revisions
 
 
 def _render_pages(pages: Iterable[Page], shared: Shared) -> SiteFiles:
@@ -469,16 +545,19 @@ def _render_pages(pages: Iterable[Page], shared: Shared) -> SiteFiles:
             page=page,
             root=root,
             nav=shared.nav,
-            fig=FigureNamespace(shared.figures, root),
+            fig=FigureNamespace(shared.figures, root, shared.revisions.quoting_for(page.output)),
             figures=shared.figures,
             dataset=shared.dataset,
             charts=sharing.rendered,
             claims=shared.claims,
             social=_page_social(page, shared.cards.get(page.output) or shared.cards.get("index.html"), sharing, root),
             chart_blocks={chart_id: sharing.chart_block(chart_id, root) for chart_id in page.charts if page.source is None},
+            revisions=shared.revisions.notes,
+            revision_notes=REVISION_NOTES,
             extra=shared.story.page_context(page, shared.figures, root),
         )
-        files[page.output] = sharing.renderer.render_page(context).encode("utf-8")
+        html = shared.revisions.notes_block(page, sharing.renderer.render_page(context), sharing.renderer, root)
+        files[page.output] = html.encode("utf-8")
     return files
 
 
