@@ -32,13 +32,13 @@ from .early import EarlyStart, start_early
 from .embed import EMBED_FOLDER, Embed, iframe_snippet, oembed, plan_embeds, png_size
 from .errors import ContentError, TemplateError
 from .figures import Figures
+from .formatting import format_date
 from .markup import FigureNamespace, Quoting
 from .model import Dataset, Source
 from .package import check_package
 from .published import FIGURES_FILE, SCHEMA_FILE, figures_record, record_bytes, schema_text
 from .render import NavLink, Page, PageContext, PageRenderer, SiteInfo, Social, root_for
 from .renderer import RenderedChart, RenderJob
-from .formatting import format_date
 from .revisions import REVISIONS_FILE, Revision, notes_of, read_revisions, revisions_by_figure
 from .runtime import vega_runtime
 from .story import Story, load_story

@@ -216,7 +216,10 @@ def _print_changes(args: argparse.Namespace, result: object, previous: object) -
     if previous is None:
         print("No previous build to compare with" + (": --strict had nothing to check." if args.strict else "."))
     elif changes is not None:
-        print("Since the previous build: " + ("\n  ".join(changes.lines()) if args.changes else changes.summary() + ("" if changes.nothing else " (--changes lists them)")))
+        print(
+            "Since the previous build: "
+            + ("\n  ".join(changes.lines()) if args.changes else changes.summary() + ("" if changes.nothing else " (--changes lists them)"))
+        )
 
 
 def _diff(args: argparse.Namespace, root: Path) -> int:
