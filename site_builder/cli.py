@@ -12,9 +12,13 @@ import time
 import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import BuildError, ConfigError
+
+if TYPE_CHECKING:
+    from .diff import Changes
 
 CACHE_FOLDER = ".cache/charts"
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")  # the preview never listens beyond this machine
@@ -209,17 +213,16 @@ def _previous_record(args: argparse.Namespace, output_dir: Path) -> dict[str, ob
         return None
 
 
-def _print_changes(args: argparse.Namespace, result: object, previous: object) -> None:
-    changes = getattr(result, "changes", None)
+def _print_changes(args: argparse.Namespace, changes: Changes | None) -> None:
+    """Say what changed since the previous build: one line, or every change with --changes."""
     if args.quiet:
         return
-    if previous is None:
+    if changes is None:
         print("No previous build to compare with" + (": --strict had nothing to check." if args.strict else "."))
-    elif changes is not None:
-        print(
-            "Since the previous build: "
-            + ("\n  ".join(changes.lines()) if args.changes else changes.summary() + ("" if changes.nothing else " (--changes lists them)"))
-        )
+    elif args.changes:
+        print("Since the previous build: " + "\n  ".join(changes.lines()))
+    else:
+        print(f"Since the previous build: {changes.summary()}" + ("" if changes.nothing else " (--changes lists them)"))
 
 
 def _diff(args: argparse.Namespace, root: Path) -> int:
@@ -254,7 +257,7 @@ def _build(args: argparse.Namespace, root: Path) -> int:
         print(f"Building {config.title!r} into {_shown(config.output_dir, root)}", flush=True)
     previous = _previous_record(args, config.output_dir)
     result = build(config, DirectoryWriter(config.output_dir), cache_dir=cache, progress=progress, early=early, previous=previous, strict=args.strict)
-    _print_changes(args, result, previous)
+    _print_changes(args, result.changes)
     if not args.quiet:
         elapsed = time.perf_counter() - started
         print(
