@@ -16,6 +16,7 @@ PORT ?= 8000
 RUNS ?= 5
 SCALES ?= 13,130
 AB ?=
+CHANGES ?=
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -28,8 +29,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m compileall -q site_builder story  # as pip does for installed packages: where PYTHONDONTWRITEBYTECODE is set, nothing else would
 	touch $(STAMP)
 
-site: $(STAMP)  ## set up and build the site into _site/
-	$(BIN)/site-builder build
+site: $(STAMP)  ## set up and build the site into _site/, saying what changed since the last build (CHANGES=1 lists it all)
+	$(BIN)/site-builder build $(if $(CHANGES),--changes)
 
 test: $(STAMP) browser-tools  ## set up and run every test
 	VNU_JAR=$(VNU_JAR) $(BIN)/python -m pytest
