@@ -106,6 +106,16 @@ def test_the_diff_command_exits_1_on_a_change_0_on_none_and_2_on_an_error(builds
     assert "is not a figures.json site-builder wrote" in capsys.readouterr().err
 
 
+def test_a_build_says_what_changed_since_the_site_it_replaces(builds: Builds, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(builds.before, site)
+    assert main(["build", "--root", str(builds.project), "--out", str(site), "--changes"]) == 0
+    printed = capsys.readouterr().out
+    summary = compare(load_record(builds.before), load_record(builds.after)).summary()
+    assert f"Since the previous build: {summary}\n" in printed and summary != "nothing changed"
+    assert f"    category_1_mean.{SERVICE}.{MONTH}: " in printed
+
+
 def test_a_strict_build_stops_at_a_published_figure_changed_without_a_note(builds: Builds, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     site = tmp_path / "site"
     shutil.copytree(builds.before, site)  # the last published site, which the build would replace
