@@ -30,16 +30,15 @@ from .data import read_dataset
 from .diff import Changes, Record, check_revised, compare
 from .early import EarlyStart, start_early
 from .embed import EMBED_FOLDER, Embed, iframe_snippet, oembed, plan_embeds, png_size
-from .errors import ContentError, TemplateError
+from .errors import ContentError
 from .figures import Figures
-from .formatting import format_date
-from .markup import FigureNamespace, Quoting
+from .markup import FigureNamespace
 from .model import Dataset, Source
 from .package import check_package
 from .published import FIGURES_FILE, SCHEMA_FILE, figures_record, record_bytes, schema_text
 from .render import NavLink, Page, PageContext, PageRenderer, SiteInfo, Social, root_for
 from .renderer import RenderedChart, RenderJob
-from .revisions import REVISIONS_FILE, Revision, notes_of, read_revisions, revisions_by_figure
+from .revisions import REVISION_NOTES, REVISIONS_FILE, Revisions, read_revisions
 from .runtime import vega_runtime
 from .story import Story, load_story
 from .validation import SchemaCheck, data_fingerprint
@@ -51,7 +50,6 @@ CHART_FOLDER = "charts"
 RUNTIME = f"{ASSETS}/vega-runtime.js"
 DATA_FOLDER = "data"
 METHODOLOGY = "methodology/index.html"  # where claims are listed and checked, and revision notes listed
-REVISION_NOTES = Markup("<!-- site-builder: revision notes -->")  # where a page template shows the notes about its figures
 
 
 @dataclass
@@ -180,7 +178,9 @@ def build(
     revisions = read_revisions(config.content_dir / REVISIONS_FILE, data.figures)
     plan = plan_pages(content, story.pages(data.figures), all_cards)
     sharing = Sharing(templates, data.charts, config.base_url)
-    shared = Shared(site, plan.nav, data.figures, data.dataset, sharing, content.claims, plan.cards, story, Revisions.of(revisions))
+    shared = Shared(
+        site, plan.nav, data.figures, data.dataset, sharing, content.claims, plan.cards, story, Revisions.of(revisions, log=METHODOLOGY + "#revisions")
+    )
     changes = None
     try:
         files, pages = render(plan, content, shared, writer=writer, assets=config.templates_dir / ASSETS)
@@ -482,45 +482,6 @@ def _navigation(pages: list[Page]) -> tuple[NavLink, ...]:
 
 
 @dataclass(frozen=True)
-class Revisions:
-    """The revision notes, the mark each revised figure carries, and what each page quotes (filled in as pages render)."""
-
-    notes: tuple[Revision, ...]
-    by_figure: Mapping[str, tuple[Revision, ...]]
-    marks: Mapping[str, Markup]
-    quoting: dict[str, Quoting] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, notes: tuple[Revision, ...]) -> Revisions:
-        """Return the notes with their marks: a revised figure links to the newest note about it, near the top of its page."""
-        marks: dict[str, Markup] = {}
-        for note in notes:  # newest first: the first note about a figure is the one its mark names
-            mark = Markup('<a class="revision-mark" href="#%s" title="%s, %s">%s</a>') % (note.id, note.heading, format_date(note.date), _MARKED[note.kind])
-            for name in note.figures:
-                marks.setdefault(name, mark)
-        return cls(notes, revisions_by_figure(notes), marks)
-
-    def quoting_for(self, output: str) -> Quoting:
-        """Return what the page at `output` quotes, recorded as it renders."""
-        return self.quoting.setdefault(output, Quoting(self.marks))
-
-    def notes_block(self, page: Page, html: str, renderer: PageRenderer, root: str) -> str:
-        """Put the notes about the figures a rendered page quotes where its template asked for them."""
-        notes = notes_of(self.quoting_for(page.output).quoted, self.by_figure)
-        if notes and REVISION_NOTES not in html:
-            raise TemplateError(
-                f"the page '{page.output}' quotes revised figures, but its template does not show the revision notes",
-                renderer.templates_dir / page.template,
-                hint="write {{ revision_notes }} just below the page's <h1>",
-            )
-        block = renderer.render("_revisions.html", notes=notes, root=root, log=root + METHODOLOGY + "#revisions") if notes else ""
-        return html.replace(str(REVISION_NOTES), block)
-
-
-_MARKED = {"correction": "corrected", "update": "updated"}
-
-
-@dataclass(frozen=True)
 class Shared:
     """What every page of one build shares: the site's words, its navigation, the figures and claims, and the story."""
 
@@ -556,7 +517,7 @@ def _render_pages(pages: Iterable[Page], shared: Shared) -> SiteFiles:
             revision_notes=REVISION_NOTES,
             extra=shared.story.page_context(page, shared.figures, root),
         )
-        html = shared.revisions.notes_block(page, sharing.renderer.render_page(context), sharing.renderer, root)
+        html = shared.revisions.notes_block(page, sharing.renderer.render_page(context), renderer=sharing.renderer, root=root)
         files[page.output] = html.encode("utf-8")
     return files
 

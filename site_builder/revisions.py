@@ -17,15 +17,23 @@ import dataclasses
 import datetime as dt
 import fnmatch
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import yaml
+from markupsafe import Markup
 
-from .errors import ContentError, yaml_problem
+from .errors import ContentError, TemplateError, yaml_problem
+from .formatting import format_date
+from .markup import Quoting
+
+if TYPE_CHECKING:
+    from .render import Page, PageRenderer
 
 REVISIONS_FILE = "revisions.yml"
+REVISION_NOTES = Markup("<!-- site-builder: revision notes -->")  # where a page template shows the notes about its figures
+MARKED = {"correction": "corrected", "update": "updated"}  # the mark beside a revised number
 KINDS = ("correction", "update")
 KEYS = ("date", "kind", "figures", "note")
 Kind = Literal["correction", "update"]
@@ -163,3 +171,40 @@ def notes_of(names: Iterable[str], by_figure: Mapping[str, tuple[Revision, ...]]
     """Return the notes covering any of these figures, newest first, each once."""
     notes = {revision.id: revision for name in names for revision in by_figure.get(name, ())}
     return tuple(sorted(notes.values(), key=lambda r: (r.date, r.id), reverse=True))
+
+
+@dataclass(frozen=True)
+class Revisions:
+    """One build's revision notes, the mark each revised figure carries, and what each page quotes (filled in as pages render)."""
+
+    notes: tuple[Revision, ...]
+    by_figure: Mapping[str, tuple[Revision, ...]]
+    marks: Mapping[str, Markup]
+    log: str  # the site path of the page listing every note
+    quoting: dict[str, Quoting] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, notes: tuple[Revision, ...], *, log: str) -> Revisions:
+        """Return the notes with their marks: a revised figure links to the newest note about it, near the top of its page."""
+        marks: dict[str, Markup] = {}
+        for note in notes:  # newest first: the first note about a figure is the one its mark names
+            mark = Markup('<a class="revision-mark" href="#%s" title="%s, %s">%s</a>') % (note.id, note.heading, format_date(note.date), MARKED[note.kind])
+            for name in note.figures:
+                marks.setdefault(name, mark)
+        return cls(notes, revisions_by_figure(notes), marks, log)
+
+    def quoting_for(self, output: str) -> Quoting:
+        """Return what the page at `output` quotes, recorded as it renders."""
+        return self.quoting.setdefault(output, Quoting(self.marks))
+
+    def notes_block(self, page: Page, html: str, *, renderer: PageRenderer, root: str) -> str:
+        """Put the notes about the figures a rendered page quotes where its template asked for them (templates/_revisions.html)."""
+        notes = notes_of(self.quoting_for(page.output).quoted, self.by_figure)
+        if notes and REVISION_NOTES not in html:
+            raise TemplateError(
+                f"the page '{page.output}' quotes revised figures, but its template does not show the revision notes",
+                renderer.templates_dir / page.template,
+                hint="write {{ revision_notes }} just below the page's <h1>",
+            )
+        block = renderer.render("_revisions.html", notes=notes, root=root, log=root + self.log) if notes else ""
+        return html.replace(str(REVISION_NOTES), block)

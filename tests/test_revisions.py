@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.errors import ContentError
-from site_builder.revisions import notes_of, read_revisions, revisions_by_figure
+from site_builder.revisions import REVISION_NOTES, Revisions, notes_of, read_revisions, revisions_by_figure
 
 NAMES = ["calls_answered_total", "calls_answered.LAS", "calls_answered.WMAS", "category_1_share"]
 
@@ -63,7 +63,6 @@ def test_a_mistake_names_its_line(tmp_path: Path, text: str, words: str, line: i
 
 
 def test_a_page_quoting_a_revised_figure_shows_its_notes_where_its_template_asks(tmp_path: Path) -> None:
-    from site_builder.build import REVISION_NOTES, Revisions
     from site_builder.errors import TemplateError
     from site_builder.render import Page, PageRenderer
 
@@ -71,14 +70,14 @@ def test_a_page_quoting_a_revised_figure_shows_its_notes_where_its_template_asks
     templates.mkdir()
     (templates / "_revisions.html").write_text("{% for r in notes %}<p id='{{ r.id }}'>{{ r.note }}</p>{% endfor %}", encoding="utf-8")
     path = notes(tmp_path, "- date: 2027-01-15\n  kind: correction\n  figures: [category_1_share]\n  note: We divided by the wrong total.\n")
-    revisions = Revisions.of(read_revisions(path, NAMES))
+    revisions = Revisions.of(read_revisions(path, NAMES), log="methodology/index.html#revisions")
     renderer = PageRenderer(templates)
     quoting, other = Page("a.html", "A", "", "article.html"), Page("b.html", "B", "", "article.html")
     revisions.quoting_for("a.html").quoted.add("category_1_share")
     revisions.quoting_for("b.html").quoted.add("calls_answered_total")
-    shown = revisions.notes_block(quoting, f"<h1>A</h1>{REVISION_NOTES}<p>text</p>", renderer, "")
+    shown = revisions.notes_block(quoting, f"<h1>A</h1>{REVISION_NOTES}<p>text</p>", renderer=renderer, root="")
     assert shown == "<h1>A</h1><p id='revision-2027-01-15'>We divided by the wrong total.</p><p>text</p>"
-    assert revisions.notes_block(other, f"<h1>B</h1>{REVISION_NOTES}", renderer, "") == "<h1>B</h1>"
+    assert revisions.notes_block(other, f"<h1>B</h1>{REVISION_NOTES}", renderer=renderer, root="") == "<h1>B</h1>"
     assert 'class="revision-mark" href="#revision-2027-01-15"' in revisions.marks["category_1_share"]
     with pytest.raises(TemplateError, match="quotes revised figures, but its template does not show the revision notes"):
-        revisions.notes_block(quoting, "<h1>A</h1><p>text</p>", renderer, "")
+        revisions.notes_block(quoting, "<h1>A</h1><p>text</p>", renderer=renderer, root="")
