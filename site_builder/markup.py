@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
-from .figures import Figure, Figures
+if TYPE_CHECKING:  # annotations only: site-builder diff reads figures.json without loading pandas
+    from .figures import Figure, Figures
 
 DEFINITIONS_PAGE = "data/index.html"
 

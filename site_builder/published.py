@@ -12,12 +12,14 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .claims import ClaimResult
-from .figures import Figure, Figures
 from .markup import figure_anchor
 from .revisions import Revision, revision_record, revisions_by_figure
+
+if TYPE_CHECKING:  # annotations only: site-builder diff reads figures.json without loading pandas
+    from .claims import ClaimResult
+    from .figures import Figure, Figures
 
 FORMAT = "site-builder/figures/1"
 FIGURES_FILE = "figures.json"
