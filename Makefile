@@ -15,11 +15,15 @@ VNU_JAR := $(TOOLS)/node_modules/vnu-jar/build/dist/vnu.jar
 
 # make site BASE_URL=https://example.org/story/ (the published address: canonical links, sitemap, absolute social links)
 BASE_URL ?=
+# make site STRICT=1 PREVIOUS=published-figures.json: stop if a published figure changed with no revision note
+STRICT ?=
+PREVIOUS ?=
 # make serve PORT=8001; make bench RUNS=5 SCALES=13,130,1300 (the 1,300-service build adds about 45 s on 2 cores)
 PORT ?= 8000
 RUNS ?= 5
 SCALES ?= 13,130
 AB ?=
+CHANGES ?=
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -32,8 +36,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m compileall -q site_builder story  # as pip does for installed packages: where PYTHONDONTWRITEBYTECODE is set, nothing else would
 	touch $(STAMP)
 
-site: $(STAMP)  ## set up and build the site into _site/ (BASE_URL=https://... for the published address)
-	$(BIN)/site-builder build $(if $(BASE_URL),--base-url $(BASE_URL))
+site: $(STAMP)  ## set up and build the site into _site/, saying what changed since the last build (BASE_URL=https://... for the published address; CHANGES=1 lists every change)
+	$(BIN)/site-builder build $(if $(BASE_URL),--base-url $(BASE_URL)) $(if $(CHANGES),--changes) $(if $(STRICT),--strict) $(if $(PREVIOUS),--previous $(PREVIOUS))
 
 test: $(STAMP) browser-tools  ## set up and run every test
 	VNU_JAR=$(VNU_JAR) $(BIN)/python -m pytest

@@ -27,6 +27,7 @@ from .claims import Claim, ClaimResult, check_claims
 from .config import Config
 from .content import ContentRenderer, PageSource, PreparedPage, check_templates, read_pages
 from .data import read_dataset
+from .diff import Changes, Record, check_revised, compare
 from .early import EarlyStart, start_early
 from .embed import EMBED_FOLDER, Embed, iframe_snippet, oembed, plan_embeds, png_size
 from .errors import ContentError
@@ -35,8 +36,10 @@ from .markup import FigureNamespace
 from .model import Dataset, Source
 from .package import check_package
 from .publish import base_path, hash_asset_names, headers_file, page_url, robots, sitemap
+from .published import FIGURES_FILE, SCHEMA_FILE, figures_record, record_bytes, schema_text
 from .render import NavLink, Page, PageContext, PageRenderer, SiteInfo, Social, root_for
 from .renderer import RenderedChart, RenderJob
+from .revisions import REVISION_NOTES, REVISIONS_FILE, Revisions, read_revisions
 from .runtime import vega_runtime
 from .story import Story, load_story
 from .validation import SchemaCheck, data_fingerprint
@@ -48,7 +51,7 @@ CHART_FOLDER = "charts"
 RUNTIME = f"{ASSETS}/vega-runtime.js"
 NOT_FOUND = "404.html"  # the page hosts serve for a missing path, at any depth: a template of that name, when the project has one
 DATA_FOLDER = "data"
-METHODOLOGY = "methodology/index.html"  # where claims are listed and checked
+METHODOLOGY = "methodology/index.html"  # where claims are listed and checked, and revision notes listed
 
 
 @dataclass
@@ -63,6 +66,7 @@ class BuildResult:
     cache_misses: int = 0
     rendered: dict[str, RenderedChart] = field(default_factory=dict, repr=False)
     reused_data: bool = False  # the data, figures and charts came from the previous build
+    changes: Changes | None = None  # what changed since the previous build, when one was given
 
 
 @dataclass(frozen=True)
@@ -138,11 +142,14 @@ def build(
     story: Story | None = None,
     memo: Memo | None = None,
     early: EarlyStart | None = None,
+    previous: Record | None = None,
+    strict: bool = False,
 ) -> BuildResult:
     """Build the whole site in memory, then hand every file to the writer at once.
 
     `memo`: what the preview's earlier builds left to reuse, which this one updates; `early`: the work the command line
-    started before the builder's imports loaded.
+    started before the builder's imports loaded; `previous`: the figures.json of the build this one is compared with,
+    and with `strict`, a figure it printed that changed with no new revision note stops the build.
     """
     story = story or load_story(config)
     memo = memo or Memo()  # a plain build: nothing to reuse, and what it leaves is dropped
@@ -170,9 +177,13 @@ def build(
     content = prepare_content(config.content_dir, story, data=data, templates=templates, parses=memo.parses, fingerprint=fingerprint)
     lap("content")
     _report_claims(content.claims, data.dataset.sources, progress)
+    revisions = read_revisions(config.content_dir / REVISIONS_FILE, data.figures)
     plan = plan_pages(content, story.pages(data.figures), all_cards)
     sharing = Sharing(templates, data.charts, config.base_url)
-    shared = Shared(site, plan.nav, data.figures, data.dataset, sharing, content.claims, plan.cards, story)
+    shared = Shared(
+        site, plan.nav, data.figures, data.dataset, sharing, content.claims, plan.cards, story, Revisions.of(revisions, log=METHODOLOGY + "#revisions")
+    )
+    changes = None
     try:
         # Pages name the assets by their content's digest, so the runtime is needed before the first page
         # (read from the installation; bundled meanwhile only where the set-up did not install it).
@@ -182,6 +193,11 @@ def build(
         files.update(publishing_files(pages, shared, base_url=config.base_url))
         stage = kept or keep_data(data, fingerprint)
         files.update(stage.files)
+        record = publish_figures(shared, content=content, pages=pages, files=files)
+        if previous is not None:
+            changes = compare(previous, record)
+            if strict:
+                check_revised(changes, revisions=revisions, previous=previous, revisions_path=config.content_dir / REVISIONS_FILE)
         writer.stage(files)  # the social cards are drawn last: write the rest meanwhile
         memo.card_pngs.update(cards.collect())
         files.update({card.output: memo.card_pngs[card] for card in plan.cards.values()})
@@ -192,7 +208,7 @@ def build(
         raise
     lap("write")
     memo.data = stage  # only a build that succeeded is kept for reuse
-    return BuildResult(files, pages, data.figures, lap.timings, cache.hits, cache.misses, stage.rendered, kept is not None)
+    return BuildResult(files, pages, data.figures, lap.timings, cache.hits, cache.misses, stage.rendered, kept is not None, changes)
 
 
 class Laps:
@@ -345,6 +361,26 @@ def publishing_files(pages: list[Page], shared: Shared, *, base_url: str) -> Sit
     return files
 
 
+def publish_figures(shared: Shared, *, content: Content, pages: list[Page], files: SiteFiles) -> Record:
+    """Add figures.json (what the site said: figures, claims, charts' data, revision notes) and its schema beside the data package."""
+    chart_pages: dict[str, list[str]] = {}
+    for page in pages:
+        for chart_id in page.charts:
+            chart_pages.setdefault(chart_id, []).append(page.output)
+    rendered = shared.sharing.rendered
+    record = figures_record(
+        figures=shared.figures,
+        quotes={output: quoting.quoted for output, quoting in shared.revisions.quoting.items()},
+        claims=content.claims,
+        claim_pages={item.source.path.name: item.source.output for item in content.pages},
+        charts={chart_id: (rendered[chart_id].chart.title, files[f"{CHART_FOLDER}/{chart_id}.csv"], chart_pages.get(chart_id, ())) for chart_id in rendered},
+        revisions=shared.revisions.notes,
+    )
+    files[f"{DATA_FOLDER}/{FIGURES_FILE}"] = record_bytes(record)
+    files[f"{DATA_FOLDER}/{SCHEMA_FILE}"] = schema_text()
+    return record
+
+
 def keep_data(data: Computed, fingerprint: str) -> DataStage:
     """Wait for every chart to be drawn; return what a rebuild from the same data may reuse, with the charts' and data's downloads."""
     rendered = data.charts.collect() if isinstance(data.charts, RenderJob) else dict(data.charts)
@@ -438,7 +474,7 @@ def _content_pages(outlines: tuple[Page, ...], content: Content, shared: Shared)
         # claim() prints each claim in document order; the build has already checked them.
         claims = iter(item.claims)
         context = {
-            "fig": FigureNamespace(shared.figures, root),
+            "fig": FigureNamespace(shared.figures, root, shared.revisions.quoting_for(source.output)),
             "claim": functools.partial(_next_claim_link, claims, root),
             "url": functools.partial(_page_link, content.renderer.page_outputs, root),
             "root": root,
@@ -482,6 +518,7 @@ class Shared:
     claims: tuple[ClaimResult, ...]
     cards: dict[str, Card]
     story: Story
+    revisions: Revisions
 
 
 def _render_pages(pages: Iterable[Page], shared: Shared) -> SiteFiles:
@@ -496,23 +533,26 @@ def _not_found_page(shared: Shared, base_url: str) -> bytes:
 
 
 def _page_html(page: Page, shared: Shared, root: str) -> bytes:
-    """Render one page whose links start from `root`."""
+    """Render one page whose links start from `root`, with the notes about any revised figure it quotes."""
     sharing = shared.sharing
     context = PageContext(
         site=shared.site,
         page=page,
         root=root,
         nav=shared.nav,
-        fig=FigureNamespace(shared.figures, root),
+        fig=FigureNamespace(shared.figures, root, shared.revisions.quoting_for(page.output)),
         figures=shared.figures,
         dataset=shared.dataset,
         charts=sharing.rendered,
         claims=shared.claims,
         social=_page_social(page, shared.cards.get(page.output) or shared.cards.get("index.html"), sharing, root),
         chart_blocks={chart_id: sharing.chart_block(chart_id, root) for chart_id in page.charts if page.source is None},
+        revisions=shared.revisions.notes,
+        revision_notes=REVISION_NOTES,
         extra=shared.story.page_context(page, shared.figures, root),
     )
-    return sharing.renderer.render_page(context).encode("utf-8")
+    html = shared.revisions.notes_block(page, sharing.renderer.render_page(context), renderer=sharing.renderer, root=root)
+    return html.encode("utf-8")
 
 
 def _page_social(page: Page, card: Card | None, sharing: Sharing, root: str) -> Social | None:

@@ -12,9 +12,13 @@ import time
 import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import BuildError, ConfigError
+
+if TYPE_CHECKING:
+    from .diff import Changes
 
 CACHE_FOLDER = ".cache/charts"
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")  # the preview never listens beyond this machine
@@ -39,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error.describe(root), file=sys.stderr)
         if getattr(args, "command", "") == "build":
             print("The previous site, if any, was left as it was.", file=sys.stderr)
-        return 1
+        return 2 if args.command == "diff" else 1  # diff's 1 means "something changed"
     except KeyboardInterrupt:
         print("interrupted; the previous site was left as it was", file=sys.stderr)
         return 130
@@ -72,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--no-cache", action="store_true", help="render every chart again instead of reusing .cache/charts")
     build.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    _revision_options(build)
     build.set_defaults(handler=_build)
 
     check = commands.add_parser(
@@ -109,6 +114,19 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
     serve.add_argument("--host", default="127.0.0.1", choices=LOOPBACK_HOSTS, help="loopback address to listen on (default: 127.0.0.1)")
     serve.set_defaults(handler=_serve)
+
+    diff = commands.add_parser(
+        "diff",
+        parents=[common],
+        help="list what changed between two builds: figures, claims, pages and charts",
+        description="Compare what two builds said, from their figures.json: figures added, removed and changed "
+        "(old and new text), claims whose verdict changed, pages whose numbers changed and charts whose data "
+        "changed. Exit code 0 when nothing changed, 1 when something did, 2 on error.",
+    )
+    diff.add_argument("old", metavar="OLD", help="the earlier build: a site's folder (or a saved copy of a published one), or its figures.json")
+    diff.add_argument("new", metavar="NEW", help="the later build, the same way")
+    diff.add_argument("--json", action="store_true", help="print the changes as JSON, for a script")
+    diff.set_defaults(handler=_diff)
 
     runtime = commands.add_parser(
         "runtime",
@@ -170,6 +188,62 @@ def cache_folder(root: Path) -> Path:
     return folder
 
 
+def _revision_options(build: argparse.ArgumentParser) -> None:
+    """Add the options that compare a build with the one before it."""
+    build.add_argument(
+        "--previous",
+        metavar="PATH",
+        help="the build to compare with: a site's folder or its figures.json, e.g. one downloaded from the published site "
+        "(default: the output folder this build replaces)",
+    )
+    build.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail if a figure the previous build printed has changed and no new note in content/revisions.yml covers it (publishing runs this)",
+    )
+    build.add_argument("--changes", action="store_true", help="list every change since the previous build, not only the one-line summary")
+
+
+def _previous_record(args: argparse.Namespace, output_dir: Path) -> dict[str, object] | None:
+    """Return the figures.json of the build to compare with: --previous, else the output folder's, if it has one."""
+    from .diff import PLACES, load_record
+
+    if args.previous:
+        return load_record(Path(args.previous))
+    if not any((output_dir / place).is_file() for place in PLACES):
+        return None
+    try:
+        return load_record(output_dir, validate=False)  # written by a build of ours
+    except ConfigError as error:
+        if args.strict:
+            raise
+        if not args.quiet:
+            print(f"note: not compared with the previous build: {error.describe()}")
+        return None
+
+
+def _print_changes(args: argparse.Namespace, changes: Changes | None) -> None:
+    """Say what changed since the previous build: one line, or every change with --changes."""
+    if args.quiet:
+        return
+    if changes is None:
+        print("No previous build to compare with" + (": --strict had nothing to check." if args.strict else "."))
+    elif args.changes:
+        print("Since the previous build: " + "\n  ".join(changes.lines()))
+    else:
+        print(f"Since the previous build: {changes.summary()}" + ("" if changes.nothing else " (--changes lists them)"))
+
+
+def _diff(args: argparse.Namespace, root: Path) -> int:
+    import json
+
+    from .diff import compare, load_record
+
+    changes = compare(load_record(Path(args.old)), load_record(Path(args.new)))
+    print(json.dumps(changes.as_json(), indent=2, ensure_ascii=False) if args.json else "\n".join(changes.lines()))
+    return 0 if changes.nothing else 1
+
+
 def _build(args: argparse.Namespace, root: Path) -> int:
     from .config import load_config
     from .early import start_early
@@ -190,7 +264,9 @@ def _build(args: argparse.Namespace, root: Path) -> int:
 
     if not args.quiet:
         print(f"Building {config.title!r} into {_shown(config.output_dir, root)}", flush=True)
-    result = build(config, DirectoryWriter(config.output_dir), cache_dir=cache, progress=progress, early=early)
+    previous = _previous_record(args, config.output_dir)
+    result = build(config, DirectoryWriter(config.output_dir), cache_dir=cache, progress=progress, early=early, previous=previous, strict=args.strict)
+    _print_changes(args, result.changes)
     if not args.quiet:
         elapsed = time.perf_counter() - started
         print(

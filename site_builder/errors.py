@@ -81,6 +81,12 @@ class ClaimError(BuildError):
     kind = "claim error"
 
 
+class RevisionError(BuildError):
+    """A published figure changed and no revision note says so (a strict build)."""
+
+    kind = "revision error"
+
+
 class ConfigError(BuildError):
     """The site configuration is wrong."""
 

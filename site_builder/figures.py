@@ -86,6 +86,13 @@ class Figure:
         return ratio_words(float(self.value))  # type: ignore[arg-type]
 
     @property
+    def precise(self) -> str:
+        """Return a share with one decimal place ('11.4%', for ranges that round alike); any other figure as text."""
+        if self.kind != "share" or self.value is None:
+            return self.text
+        return format_number(float(self.value) * 100, 1) + "%"  # type: ignore[arg-type]
+
+    @property
     def machine_value(self) -> str:
         """Return the value for a `<data value>` or `<time datetime>` attribute."""
         if isinstance(self.value, dt.date):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
-from .figures import Figure, Figures
+if TYPE_CHECKING:  # annotations only: site-builder diff reads figures.json without loading pandas
+    from .figures import Figure, Figures
 
 DEFINITIONS_PAGE = "data/index.html"
 
@@ -16,18 +19,27 @@ def figure_anchor(name: str) -> str:
     return "fig-" + name.replace(".", "-").replace("_", "-").lower()
 
 
+@dataclass
+class Quoting:
+    """What one page quotes (figures.json lists the pages that quote each figure), and the mark a revised figure carries there."""
+
+    marks: Mapping[str, Markup] = field(default_factory=dict)  # by figure name: a link to the page's note about it
+    quoted: set[str] = field(default_factory=set)
+
+
 @dataclass(frozen=True)
 class FigureRef:
     """A figure as a template prints it: linked, marked up, in house style."""
 
     figure: Figure
     root: str
+    quoting: Quoting | None = None
 
-    def _wrap(self, text: str) -> Markup:
+    def _wrap(self, text: str, *, link: bool = True) -> Markup:
         figure = self.figure
-        href = f"{self.root}{DEFINITIONS_PAGE}#{figure_anchor(figure.name)}"
+        mark = self._quote()
         if figure.kind == "text":
-            return escape(text)
+            return escape(text) + mark
         # Markup's % escapes its arguments as .format() does, at a third less cost: pages print tens of thousands of figures.
         if figure.value is None:
             inner = Markup('<span class="no-data">%s</span>') % text
@@ -35,7 +47,17 @@ class FigureRef:
             inner = Markup('<time datetime="%s">%s</time>') % (figure.machine_value, text)
         else:
             inner = Markup('<data value="%s">%s</data>') % (figure.machine_value, text)
-        return Markup('<a class="figure" href="%s" title="%s">%s</a>') % (href, figure.label, inner)
+        if not link:
+            return inner + mark
+        href = f"{self.root}{DEFINITIONS_PAGE}#{figure_anchor(figure.name)}"
+        return Markup('<a class="figure" href="%s" title="%s">%s</a>') % (href, figure.label, inner) + mark
+
+    def _quote(self) -> Markup | str:
+        """Record that this page quotes the figure; return the mark of a revision note about it, if any."""
+        if self.quoting is None:
+            return ""
+        self.quoting.quoted.add(self.figure.name)
+        return self.quoting.marks.get(self.figure.name, "")
 
     def __html__(self) -> str:
         return str(self._wrap(self.figure.text))
@@ -46,6 +68,7 @@ class FigureRef:
     @property
     def plain(self) -> str:
         """Return the value in house style without markup (for titles and attributes)."""
+        self._quote()
         return self.figure.text
 
     @property
@@ -61,11 +84,12 @@ class FigureRef:
     @property
     def precise(self) -> Markup:
         """Return a share with one decimal place (for ranges that round alike)."""
-        from .formatting import format_number
+        return self._wrap(self.figure.precise)
 
-        if self.figure.kind != "share" or self.figure.value is None:
-            return self._wrap(self.figure.text)
-        return self._wrap(format_number(float(self.figure.value) * 100, 1) + "%")  # type: ignore[arg-type]
+    @property
+    def definition(self) -> Markup:
+        """Return the value marked up but not linked: the data page, where the figure is defined, prints it so."""
+        return self._wrap(self.figure.text, link=False)
 
     @property
     def value(self) -> object:
@@ -76,24 +100,25 @@ class FigureRef:
 class FigureNamespace:
     """`fig.<name>` in content and templates: every figure, linked from a page at `root`."""
 
-    def __init__(self, figures: Figures, root: str) -> None:
+    def __init__(self, figures: Figures, root: str, quoting: Quoting | None = None) -> None:
         self._figures = figures
         self._root = root
+        self._quoting = quoting
 
     def __getattr__(self, name: str) -> FigureRef:
         if name.startswith("_"):
             raise AttributeError(name)
         try:
-            return FigureRef(self._figures[name], self._root)
+            return FigureRef(self._figures[name], self._root, self._quoting)
         except KeyError:
             raise AttributeError(name) from None
 
     def __getitem__(self, name: str) -> FigureRef:
-        return FigureRef(self._figures[name], self._root)
+        return FigureRef(self._figures[name], self._root, self._quoting)
 
     def __contains__(self, name: object) -> bool:
         return name in self._figures
 
     def ref(self, figure: Figure) -> FigureRef:
         """Return a reference to a figure object (for per-service figures)."""
-        return FigureRef(figure, self._root)
+        return FigureRef(figure, self._root, self._quoting)

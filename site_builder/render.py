@@ -18,6 +18,7 @@ from .formatting import format_date
 from .markup import FigureNamespace, figure_anchor
 from .model import Dataset
 from .renderer import RenderedChart
+from .revisions import Revision
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,8 @@ class PageContext:
     claims: tuple[ClaimResult, ...] = ()
     social: Social | None = None
     chart_blocks: Mapping[str, Markup] = field(default_factory=dict, repr=False)  # a generated page's charts, drawn
+    revisions: tuple[Revision, ...] = ()  # every revision note, newest first (the methodology page lists them)
+    revision_notes: Markup = Markup("")  # where the page shows the notes about the figures it quotes, below its <h1>
     extra: Mapping[str, Any] = field(default_factory=dict)  # the names the story adds (see Story.page_context)
 
     def url(self, output: str) -> str:

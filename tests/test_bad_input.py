@@ -558,6 +558,33 @@ def standard_not_in_minutes(project: Path) -> Expect:
     return Expect("data/context.csv", ("category_2_mean_standard", "'hours'"), column="key")
 
 
+def write_revisions(project: Path, **fields: str) -> None:
+    """Write one revision note, the given fields over good ones: date on line 1, kind 2, figures 3, note 4."""
+    note = {"date": "2027-01-15", "kind": "update", "figures": "[england_category_1_mean.2021-01]", "note": "NHS England revised its figures.", **fields}
+    text = "\n".join(f"{'- ' if number == 0 else '  '}{key}: {value}" for number, (key, value) in enumerate(note.items()))
+    (project / "content" / "revisions.yml").write_text(text + "\n", encoding="utf-8")
+
+
+def revision_note_naming_an_unknown_figure(project: Path) -> Expect:
+    write_revisions(project, figures="[england_category_1_mean.2021-01, calls_answerd.*]")
+    return Expect("content/revisions.yml", ("'calls_answerd.*'", "no figure"), line=3, key="figures")
+
+
+def revision_note_with_an_impossible_date(project: Path) -> Expect:
+    write_revisions(project, date="2027-02-30")
+    return Expect("content/revisions.yml", ("'2027-02-30' is not a date", "YYYY-MM-DD"), line=1, key="date")
+
+
+def revision_note_of_an_unknown_kind(project: Path) -> Expect:
+    write_revisions(project, kind="erratum")
+    return Expect("content/revisions.yml", ("unknown kind 'erratum'", "correction", "update"), line=2, key="kind")
+
+
+def revision_note_without_its_note(project: Path) -> Expect:
+    (project / "content" / "revisions.yml").write_text("- date: 2027-01-15\n  kind: correction\n  figures: helper_services\n", encoding="utf-8")
+    return Expect("content/revisions.yml", ("needs 'note'",), line=1, key="note")
+
+
 CASES: dict[str, Breaker] = {
     breaker.__name__: breaker
     for breaker in [
@@ -628,6 +655,10 @@ CASES: dict[str, Breaker] = {
         approximation_without_its_other_reading,
         nhs_month_missing_for_a_service,
         standard_not_in_minutes,
+        revision_note_naming_an_unknown_figure,
+        revision_note_with_an_impossible_date,
+        revision_note_of_an_unknown_kind,
+        revision_note_without_its_note,
     ]
 }
 
