@@ -300,6 +300,18 @@ def test_the_workflow_builds_with_the_published_address_and_publishes_the_site()
     workflow = yaml.safe_load((WORKFLOWS / "publish.yml").read_text(encoding="utf-8"))
     steps = workflow["jobs"]["build"]["steps"]
     runs = "\n".join(step.get("run", "") for step in steps)
-    assert 'make site BASE_URL="$PAGES_URL/"' in runs and "SOURCE_DATE_EPOCH" in runs
+    assert 'make site BASE_URL="$PAGES_URL/" STRICT=1 CHANGES=1 PREVIOUS="$PREVIOUS"' in runs and "SOURCE_DATE_EPOCH" in runs
+    assert '"$PAGES_URL/data/figures.json"' in runs, "strict against what the published site said"
     assert any(step.get("uses", "").startswith("actions/upload-pages-artifact@") and step["with"]["path"] == "_site" for step in steps)
-    assert "strict step" in (WORKFLOWS / "publish.yml").read_text(encoding="utf-8"), "the place kept for `site-builder build --strict`"
+
+
+def test_make_site_passes_the_address_and_strictness_to_the_builder() -> None:
+    dry_run = subprocess.run(
+        ["make", "-n", "site", "BASE_URL=https://example.org/story/", "STRICT=1", "PREVIOUS=published-figures.json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    command = " ".join(next(line for line in dry_run.splitlines() if "site-builder build" in line).split())
+    assert command.endswith("site-builder build --base-url https://example.org/story/ --strict --previous published-figures.json"), command
