@@ -17,6 +17,7 @@ from test_browser import site_pages
 pytestmark = pytest.mark.browser
 
 WIDTHS = (360, 768, 1280)
+DRAWN_AT = {"narrow": (360,), "wide": (1280, 768)}  # the widths that show each drawing (the narrow below 640 px)
 TOLERANCE = 0.5  # px: sub-pixel rounding of a glyph's box, not a cut letter
 BATCH = 8  # pages loaded side by side, each in its own renderer
 
@@ -68,8 +69,9 @@ def page_overflows(page: Page, where: str) -> list[str]:
     return describe(where, page.evaluate(PAGE_OVERFLOWS, TOLERANCE))
 
 
-def redrawn_overflows(context: BrowserContext, site_url: str, names: list[str], width: int) -> list[str]:
-    """Load the pages a batch at a time with JavaScript on, redraw every chart, and return the overflows and failed redraws."""
+def redrawn_overflows(context: BrowserContext, site_url: str, names: list[str], widths: tuple[int, ...]) -> list[str]:
+    """Load the pages a batch at a time with JavaScript on at the first of `widths`, redraw every chart, and return the
+    overflows and failed redraws at each of the `widths` (screens that all show the same drawing, the wide or the narrow)."""
     problems: list[str] = []
     for start in range(0, len(names), BATCH):
         opened = []
@@ -80,8 +82,10 @@ def redrawn_overflows(context: BrowserContext, site_url: str, names: list[str], 
             opened.append((name, page))
         for name, page in opened:
             page.wait_for_function(ALL_REDRAWN, timeout=30_000)
-            problems += [f"{name} at {width} px, JavaScript on: chart {chart} did not redraw" for chart in page.evaluate(NOT_REDRAWN)]
-            problems += page_overflows(page, f"{name} at {width} px, JavaScript on")
+            problems += [f"{name} at {widths[0]} px, JavaScript on: chart {chart} did not redraw" for chart in page.evaluate(NOT_REDRAWN)]
+            for width in widths:
+                page.set_viewport_size({"width": width, "height": 900})
+                problems += page_overflows(page, f"{name} at {width} px, JavaScript on")
             page.close()
     return problems
 
@@ -106,11 +110,12 @@ def test_every_chart_text_lies_inside_its_drawing_without_javascript(browser: Br
     assert not problems, "chart text runs past its drawing's edge:\n" + "\n".join(problems)
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_every_chart_text_lies_inside_its_drawing_after_the_redraw(browser: Browser, site_url: str, pages: list[str], width: int) -> None:
-    # The runtime chooses the drawing for the screen as it redraws: one load per page at each width.
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    problems = redrawn_overflows(context, site_url, pages, width)
+# The runtime redraws the drawing that fits the screen as the page loads (the narrow below 640 px, else the wide, at its
+# own size whatever the screen): one load per page for each drawing, measured at each width that shows it.
+@pytest.mark.parametrize("widths", DRAWN_AT.values(), ids=DRAWN_AT.keys())
+def test_every_chart_text_lies_inside_its_drawing_after_the_redraw(browser: Browser, site_url: str, pages: list[str], widths: tuple[int, ...]) -> None:
+    context = browser.new_context(viewport={"width": widths[0], "height": 900})
+    problems = redrawn_overflows(context, site_url, pages, widths)
     context.close()
     assert not problems, "chart text runs past its drawing's edge:\n" + "\n".join(problems)
 
