@@ -10,9 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
+import vl_convert as vlc
 from playwright.sync_api import Browser, BrowserContext, Page
 from test_browser import site_pages
+
+from site_builder.charting import NARROW, WIDE, RankedBars, Rule, make_chart
+from site_builder.titles import untitled
 
 pytestmark = pytest.mark.browser
 
@@ -160,3 +165,37 @@ def test_the_check_reports_a_text_placed_outside_a_drawing(browser: Browser, sit
     assert len(problems) == 1 and problems[0].startswith(f"index.html: chart {chart}: 'Placed outside' overflows by "), problems
     assert problems[0].endswith("px (right)") and float(problems[0].split(" by ")[1].split(" px")[0]) > 50, problems
     assert len(in_file) == 1 and in_file[0].startswith("outside.svg: chart -: 'Placed outside' overflows by 30.0 px (left)"), in_file
+
+
+# Data no chart of the story has: numbers far longer than their bars' names, names at the label limit, one bar dwarfing
+# the rest, a rule just short of the scale's end (its label must turn back), and a highlighted (bold) name.
+AWKWARD = {
+    "long numbers": pd.DataFrame({"name": ["A", "B", "C"], "value": [9_876_543.0, 9_000_000.0, 12.0], "bold": [False, True, False]}),
+    "long names": pd.DataFrame(
+        {
+            "name": ["A very long service name indeed, cut at the limit", "Short", "Mid-length name"],
+            "value": [123_456.0, 99_999.0, 5.0],
+            "bold": [True, False, False],
+        }
+    ),
+}
+
+
+@pytest.mark.parametrize("data", AWKWARD.values(), ids=AWKWARD.keys())
+def test_ranked_bars_leave_room_for_their_text_whatever_the_data(browser: Browser, data: pd.DataFrame, tmp_path: Path) -> None:
+    """The room is measured from the labels, not tuned to the story's numbers: any data's text stays inside the drawing."""
+    bars = RankedBars(
+        data, name="name", value="value", axis_title="A value", highlight="bold", rules=[Rule(float(data["value"].max()) * 0.98, "A rule's label: 98%")]
+    )
+    chart = make_chart(
+        "awkward", bars.draw(WIDE), narrow=bars.draw(NARROW), title="T", subtitle="S", description="D", source="S", table=data, labels={"name": "Name"}
+    )
+    context = browser.new_context()
+    page = context.new_page()
+    problems: list[str] = []
+    for width, spec in (("wide", chart.spec), ("narrow", chart.narrow_spec)):
+        (tmp_path / f"{width}.svg").write_text(vlc.vegalite_to_svg(untitled(spec)), encoding="utf-8")
+        page.goto((tmp_path / f"{width}.svg").as_uri())
+        problems += describe(f"the {width} drawing", page.evaluate(FILE_OVERFLOWS, TOLERANCE))
+    context.close()
+    assert not problems, "\n".join(problems)
