@@ -440,7 +440,10 @@ class RankedBars:
         marks = pd.DataFrame([{"share": rule.at, "label": rule.label} for rule in self.rules])  # (the column names are in the specs)
         line = alt.Chart(marks).mark_rule(strokeDash=[4, 3], color=TEXT).encode(x=alt.X("share:Q"))
         plot = plot_width(width, self._names, bold=self._bold_names)
-        aligns = [self._rule_align(rule, plot * rule.at / self.scale_end(width), plot) for rule in self.rules]
+        # Left of the bars, the labels sit clear of the names down the side, which are at least this wide.
+        names = max((text_width(name, FONT_SIZE, bold=name in self._bold_names, least=True) for name in self._names), default=0.0)
+        side = min(names, LABEL_LIMIT) + LABEL_PADDING
+        aligns = [self._rule_align(rule, plot * rule.at / self.scale_end(width), (-side, plot)) for rule in self.rules]
         labels = []
         for align in dict.fromkeys(aligns):
             beside = {"left": 4, "right": -4}.get(align, alt.Undefined)  # clear of the line
@@ -451,11 +454,12 @@ class RankedBars:
             )
         return [line, *labels]
 
-    def _rule_align(self, rule: Rule, at: float, plot: float) -> Literal["left", "center", "right"]:
-        """Return how a rule's label at `at` px aligns: as asked, unless it would then run past an edge of the `plot`."""
+    def _rule_align(self, rule: Rule, at: float, drawing: tuple[float, float]) -> Literal["left", "center", "right"]:
+        """Return how a rule's label at `at` px aligns: as asked, unless it would then run past an edge of the `drawing`
+        (from the left edge to the right, in px from where the bars start)."""
         label = text_width(rule.label, FONT_SIZE, bold=True) + END_GAP
         starts = {"left": at, "center": at - label / 2, "right": at - label}
-        fits = [align for align in (self.rule_label_align, "right", "left") if starts[align] >= 0 and starts[align] + label <= plot]
+        fits = [align for align in (self.rule_label_align, "right", "left") if starts[align] >= drawing[0] and starts[align] + label <= drawing[1]]
         return fits[0] if fits else self.rule_label_align
 
 

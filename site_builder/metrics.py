@@ -47,7 +47,9 @@ def em_width(text: str, widths: list[int]) -> float:
     return sum(widths[ord(c) - 32] if 32 <= ord(c) < 127 else OTHER.get(c, 1000) for c in text) / 1000
 
 
-def text_width(text: str, font_size: float, *, bold: bool = False) -> float:
-    """Return the width in px of `text` at `font_size` in the wider of Arial and DejaVu Sans (of its widest line, if several)."""
+def text_width(text: str, font_size: float, *, bold: bool = False, least: bool = False) -> float:
+    """Return the width in px of `text` at `font_size` in the wider of Arial and DejaVu Sans (of its widest line, if
+    several); `least`: in the narrower."""
     fonts = (HELVETICA_BOLD, DEJAVU_BOLD) if bold else (HELVETICA, DEJAVU)
-    return max((em_width(line, widths) for line in text.split("\n") for widths in fonts), default=0.0) * font_size
+    widths = [max((em_width(line, widths) for line in text.split("\n")), default=0.0) for widths in fonts]
+    return (min(widths) if least else max(widths)) * font_size

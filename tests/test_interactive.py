@@ -139,5 +139,7 @@ def test_the_keyboard_reaches_each_charts_numbers(browser: Browser, site_url: st
     page.keyboard.press("Enter")
     page.wait_for_function(f"() => document.querySelector('#{chart} details.chart-data').open")
     assert page.locator(f"#{chart}-numbers").is_visible()
-    assert page.evaluate(f"() => {{ const r = document.getElementById('{chart}-numbers').getBoundingClientRect(); return r.top >= -1 && r.top < innerHeight; }}")
+    assert page.evaluate(
+        f"() => {{ const r = document.getElementById('{chart}-numbers').getBoundingClientRect(); return r.top >= -1 && r.top < innerHeight; }}"
+    )
     context.close()

@@ -55,6 +55,16 @@ FILE_OVERFLOWS = """(tolerance) => {
     });
 }"""
 
+# A reader's browser without Arial or Liberation Sans sets the charts in its sans-serif: on Linux, DejaVu Sans, wider.
+FALLBACK_FONT = "DejaVu Sans"
+SET_FONT = """(font) => {
+    let style = document.getElementById('overflow-font');
+    if (!style) document.head.append(style = Object.assign(document.createElement('style'), {id: 'overflow-font'}));
+    style.textContent = font ? `.chart-graphic svg text { font-family: '${font}' !important; }` : '';
+}"""
+FONT_INSTALLED = """(font) => { const c = document.createElement('canvas').getContext('2d'); const width = f => { c.font = f; return c.measureText('Every chart 0123').width; };
+    return width(`13px '${font}', monospace`) !== width('13px monospace'); }"""
+
 # With JavaScript on, a chart redraws when it comes near the screen or is focused: focus them all, and wait until each
 # has redrawn (or given up, which leaves the static drawing and is reported). A page without the charts' script (an
 # embed) starts none: focusing marks a chart it redraws at once (data-state), so only those are waited for.
@@ -102,15 +112,19 @@ def pages(site_folder: Path) -> list[str]:
 
 
 def test_every_chart_text_lies_inside_its_drawing_without_javascript(browser: Browser, site_url: str, pages: list[str]) -> None:
-    # The page's layout changes with the width but not what it loads: one load per page, measured at each width.
+    # The page's layout changes with the width but not what it loads: one load per page, measured at each width, in the
+    # font the page asks for (Arial, here Liberation Sans: the same widths) and in the sans-serif a reader without it sees.
     context = browser.new_context(java_script_enabled=False, viewport={"width": WIDTHS[0], "height": 900})
     page = context.new_page()
     problems: list[str] = []
     for name in pages:
         page.goto(site_url + name, wait_until="load")
-        for width in WIDTHS:
-            page.set_viewport_size({"width": width, "height": 900})
-            problems += page_overflows(page, f"{name} at {width} px, JavaScript off")
+        for font in ("", FALLBACK_FONT):
+            page.evaluate(SET_FONT, font)
+            for width in WIDTHS:
+                page.set_viewport_size({"width": width, "height": 900})
+                problems += page_overflows(page, f"{name} at {width} px, JavaScript off{f', in {font}' if font else ''}")
+    assert page.evaluate(FONT_INSTALLED, FALLBACK_FONT), f"{FALLBACK_FONT} is not installed: `make test` installs it (fonts-dejavu-core)"
     context.close()
     assert not problems, "chart text runs past its drawing's edge:\n" + "\n".join(problems)
 
