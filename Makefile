@@ -42,13 +42,16 @@ site: $(STAMP)  ## set up and build the site into _site/, saying what changed si
 test: $(STAMP) browser-tools  ## set up and run every test
 	VNU_JAR=$(VNU_JAR) $(BIN)/python -m pytest
 
-browser-tools: $(VNU_JAR)  ## install Chromium, Java and nginx (Debian packages) and the Nu Html Checker, if missing
-	@if [ ! -x $(CHROMIUM) ] || [ ! -x $(NGINX) ] || ! command -v java >/dev/null; then \
+# The overflow tests measure the charts in Liberation Sans (Arial's widths) and DejaVu Sans (a reader's fallback).
+FONTS := /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+
+browser-tools: $(VNU_JAR)  ## install Chromium, Java, nginx and the fonts the charts are checked in (Debian packages) and the Nu Html Checker, if missing
+	@if [ ! -x $(CHROMIUM) ] || [ ! -x $(NGINX) ] || ! command -v java >/dev/null || ! ls $(FONTS) >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Chromium, Java and nginx with apt-get (browser and deploy tests need them)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium default-jre-headless nginx >/dev/null; \
+	    echo "Installing Chromium, Java, nginx and fonts with apt-get (browser and deploy tests need them)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium default-jre-headless nginx fonts-liberation fonts-dejavu-core >/dev/null; \
 	  else \
-	    echo "error: browser tests need $(CHROMIUM), $(NGINX) and java: run 'sudo apt-get install chromium default-jre-headless nginx'" >&2; exit 1; \
+	    echo "error: browser tests need $(CHROMIUM), $(NGINX), java and fonts: run 'sudo apt-get install chromium default-jre-headless nginx fonts-liberation fonts-dejavu-core'" >&2; exit 1; \
 	  fi; \
 	fi
 

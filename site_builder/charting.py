@@ -26,6 +26,7 @@ from altair.utils.schemapi import debug_mode
 
 from .errors import ChartError
 from .formatting import format_number
+from .metrics import text_width
 from .model import Dataset
 from .titles import TITLE_THEME
 
@@ -38,7 +39,8 @@ COLOURS = {
     "muted": "#8C8C8C",
     "recipient": "#CC79A7",
 }
-# Arial's metrics (Liberation Sans shares them): the build measures labels with the font the reader sees.
+# A reader's browser draws Arial or Liberation Sans (the same widths), or else its sans-serif: the build gives labels room
+# for the wider of Arial and DejaVu Sans (metrics.text_width).
 FONT = "Arial, 'Liberation Sans', 'Helvetica Neue', Helvetica, sans-serif"
 # Each chart is drawn twice: wide for tablets and desktops, and narrow for phones, where a shrunk
 # wide drawing would leave 7 px text. Widths are of the whole drawing, axes and labels included;
@@ -48,6 +50,11 @@ NARROW = 328
 TEXT = "#333333"
 MUTED_TEXT = "#595959"
 MOST_BARS = 25  # a chart of more rows than this shows the top MOST_BARS and says how many it leaves out (most_rows)
+PADDING = {"left": 0, "right": 4, "top": 4, "bottom": 4}  # around every drawing (the theme's)
+FONT_SIZE = 13  # of the axes' labels and the numbers at the bars' ends (the theme's)
+LABEL_LIMIT = 140  # the widest an axis label is drawn, in px (the theme's)
+LABEL_PADDING = 6  # between the names down the side and the bars (the theme's axisY labelPadding)
+END_GAP = 4  # between a bar's end and its number (end_labels' dx)
 
 
 def theme() -> dict[str, Any]:
@@ -58,20 +65,20 @@ def theme() -> dict[str, Any]:
         "aria": False,  # the page gives each chart a text description and a data table instead
         "mark": {"aria": False},  # config.aria alone leaves marks as unlabelled graphics-symbol (axe: svg-img-alt)
         "view": {"stroke": None},
-        "padding": {"left": 0, "right": 4, "top": 4, "bottom": 4},
+        "padding": dict(PADDING),
         "title": {**TITLE_THEME, "subtitleColor": MUTED_TEXT},  # the style the downloads' titles are set in (titles.with_title)
         "axis": {
-            "labelFontSize": 13,
-            "titleFontSize": 13,
+            "labelFontSize": FONT_SIZE,
+            "titleFontSize": FONT_SIZE,
             "titleFontWeight": 400,
             "labelColor": TEXT,
             "titleColor": MUTED_TEXT,
             "gridColor": "#e0e0e0",
             "domainColor": "#767676",
             "tickColor": "#767676",
-            "labelLimit": 140,
+            "labelLimit": LABEL_LIMIT,
         },
-        "axisY": {"domain": False, "ticks": False, "labelPadding": 6},
+        "axisY": {"domain": False, "ticks": False, "labelPadding": LABEL_PADDING},
         "legend": {
             "labelFontSize": 13,
             "titleFontSize": 13,
@@ -219,19 +226,64 @@ def showing(subtitle: str, description: str, shown: str) -> tuple[str, str]:
     return f"{subtitle}; showing {shown}", f"{description} The chart shows {shown}; the table below it has every one."
 
 
-def value_axis(width: int, title: str | None, value_format: str = ",.0f") -> alt.Axis:
-    """Return a value axis: fewer ticks on the narrow drawing, so the numbers never collide."""
-    return alt.Axis(title=title, format=value_format, tickCount=3 if width <= NARROW else 6, labelFlush=True)
+def value_axis(width: int, title: str | list[str] | None, value_format: str = ",.0f", *, end: float | None = None) -> alt.Axis:
+    """Return a value axis: fewer ticks on the narrow drawing, so the numbers never collide; given where the scale
+    `end`s, a number whose tick is nearer the end than half its width ends at its tick instead of past the edge."""
+    flush: bool | float = True if end is None else flush_distance(end, value_format)
+    return alt.Axis(title=title, format=value_format, tickCount=3 if width <= NARROW else 6, labelFlush=flush)
 
 
-def room(values: pd.Series, width: int) -> alt.Scale:
-    """Return a value scale from zero with room past the longest bar for its printed number."""
-    return alt.Scale(domain=room_domain(values, width), nice=False)
+def flush_distance(end: float, value_format: str) -> float:
+    """Return how near the ends of an axis to `end` a number is set flush with the end: half the widest it prints, and a px."""
+    return round(text_width(d3_format(end, value_format), FONT_SIZE) / 2 + 1, 1)
 
 
-def room_domain(values: pd.Series, width: int) -> list[float]:
-    """Return the domain of `room`'s scale."""
-    return [0, float(values.max()) * (1.22 if width <= NARROW else 1.1)]
+def plot_width(width: int, names: Sequence[str] = (), *, bold: Sequence[str] = (), label_limit: float = LABEL_LIMIT) -> float:
+    """Return the width of a drawing's bars: `width` less its padding and the longest of the `names` down its side
+    (those in `bold` set in bold), as wide as either font draws them; no names: as wide as labels may be."""
+    widest = max((text_width(name, FONT_SIZE, bold=name in bold) for name in names), default=label_limit)
+    return width - PADDING["left"] - PADDING["right"] - min(widest, label_limit) - LABEL_PADDING - 1
+
+
+def end_label_room(values: Sequence[float], labels: Sequence[str], plot: float) -> float:
+    """Return where a value scale must end for each label, printed END_GAP past its bar's end, to end inside `plot` px."""
+    ends = [value * plot / max(plot - END_GAP - text_width(label, FONT_SIZE), plot / 4) for value, label in zip(values, labels, strict=True)]
+    return max(ends, default=0.0)
+
+
+def d3_format(value: float, value_format: str) -> str:
+    """Return `value` as the d3-format `value_format` prints it, for the d3 formats the charts use (",.0f", ".1f", ".1%", ",")."""
+    try:
+        return format(value, value_format)
+    except ValueError:
+        return format(value, ",")
+
+
+def fit_lines(text: str, width: float, font_size: float = FONT_SIZE) -> list[str]:
+    """Return `text` broken into lines at spaces, each no wider than `width` px (a word wider than that on a line of its own)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and text_width(f"{lines[-1]} {word}", font_size) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def room(values: pd.Series, width: int, **labels: Any) -> alt.Scale:
+    """Return a value scale from zero with room past the longest bar for its printed number (see room_domain)."""
+    return alt.Scale(domain=room_domain(values, width, **labels), nice=False)
+
+
+def room_domain(
+    values: pd.Series, width: int, *, value_format: str = ",.0f", names: Sequence[str] = (), bold: Sequence[str] = (), label_limit: float = LABEL_LIMIT
+) -> list[float]:
+    """Return the domain of `room`'s scale: past the longest bar by a tenth (a fifth on the narrow drawing), and far enough
+    that every bar's number, in `value_format`, ends inside the drawing beside the `names` down its side."""
+    valued = [float(value) for value in values.dropna()]
+    plot = plot_width(width, names, bold=bold, label_limit=label_limit)
+    needed = end_label_room(valued, [d3_format(value, value_format) for value in valued], plot)
+    return [0, max(max(valued, default=0.0) * (1.22 if width <= NARROW else 1.1), needed)]
 
 
 BARS_VIEW = "bars"  # the name of a chart's bars, the view its hover selection lives in
@@ -266,7 +318,7 @@ def end_labels(data: pd.DataFrame, y: alt.Y, field_name: str, value_format: str 
     """Return the numbers printed at the end of each bar (readers should not have to read them off an axis)."""
     return (
         alt.Chart(data)
-        .mark_text(align="left", baseline="middle", dx=4)
+        .mark_text(align="left", baseline="middle", dx=END_GAP)
         .encode(y=y, x=alt.X(f"{field_name}:Q", axis=None), text=alt.Text(f"{field_name}:Q", format=value_format))
     )
 
@@ -334,7 +386,7 @@ class RankedBars:
                 .encode(y=y, x=alt.XValue(0), text=text)
             )
         if self.rules:
-            layers += self._rules()
+            layers += self._rules(width)
         return alt.layer(*layers).properties(width=width, height=alt.Step(self.step))
 
     @functools.cached_property
@@ -345,12 +397,12 @@ class RankedBars:
     def _y(self) -> alt.Y:
         if self.highlight is None:
             return alt.Y(f"{self.name}:N", sort=list(self.rows[self.name]), title=None)
-        bold = bold_labels([str(name) for name in self.rows.loc[self.rows[self.highlight], self.name]])
+        bold = bold_labels(self._bold_names)
         return alt.Y(f"{self.name}:N", sort=list(self.rows[self.name]), title=None, axis=alt.Axis(labelFontWeight=alt.expr(bold)))
 
     def _bars(self, y: alt.Y, width: int) -> alt.Chart:
         data, length = (self.stack.parts, self.stack.value) if self.stack else (self._valued, self.value)
-        axis = value_axis(width, self.axis_title, self.axis_format)
+        axis = value_axis(width, self.axis_title, self.axis_format, end=self.scale_end(width))
         x = alt.X(f"{length}:Q", stack="zero" if self.stack else alt.Undefined, axis=axis, scale=self._scale(width))
         channels: dict[str, Any] = {"y": y, "x": x}
         if self.highlight is not None:
@@ -366,21 +418,49 @@ class RankedBars:
         return alt.Chart(data).mark_bar(color=bar_colour).encode(**channels)
 
     def _scale(self, width: int) -> alt.Scale:
-        if self.domain_max is None:
-            return room(self.rows[self.value], width)
-        return alt.Scale(domain=[0, self.domain_max[width <= NARROW]], nice=False)
+        return alt.Scale(domain=[0, self.scale_end(width)], nice=False)
 
-    def _rules(self) -> list[alt.Chart]:
-        """Return the rules and their labels, above the bars."""
+    def scale_end(self, width: int) -> float:
+        """Return where the value scale ends at `width`: `domain_max`, or room past the bars for their numbers."""
+        if self.domain_max is not None:
+            return self.domain_max[width <= NARROW]
+        return room_domain(self.rows[self.value], width, value_format=self.label_format, names=self._names, bold=self._bold_names)[1]
+
+    @functools.cached_property
+    def _names(self) -> list[str]:
+        return [str(name) for name in self.rows[self.name]]
+
+    @functools.cached_property
+    def _bold_names(self) -> list[str]:
+        return [] if self.highlight is None else [str(name) for name in self.rows.loc[self.rows[self.highlight], self.name]]
+
+    def _rules(self, width: int) -> list[alt.Chart]:
+        """Return the rules and their labels, above the bars; a label that would run past the drawing's edge on its
+        side of the line goes on the other."""
         marks = pd.DataFrame([{"share": rule.at, "label": rule.label} for rule in self.rules])  # (the column names are in the specs)
         line = alt.Chart(marks).mark_rule(strokeDash=[4, 3], color=TEXT).encode(x=alt.X("share:Q"))
-        beside = {"left": 4, "right": -4}.get(self.rule_label_align, alt.Undefined)  # clear of the line
-        labels = (
-            alt.Chart(marks)
-            .mark_text(align=self.rule_label_align, baseline="bottom", dx=beside, dy=-2, fontWeight=700)
-            .encode(x=alt.X("share:Q"), y=alt.YValue(0), text=alt.Text("label:N"))
-        )
-        return [line, labels]
+        plot = plot_width(width, self._names, bold=self._bold_names)
+        # Left of the bars, the labels sit clear of the names down the side, which are at least this wide.
+        names = max((text_width(name, FONT_SIZE, bold=name in self._bold_names, least=True) for name in self._names), default=0.0)
+        side = min(names, LABEL_LIMIT) + LABEL_PADDING
+        aligns = [self._rule_align(rule, plot * rule.at / self.scale_end(width), (-side, plot)) for rule in self.rules]
+        labels = []
+        for align in dict.fromkeys(aligns):
+            beside = {"left": 4, "right": -4}.get(align, alt.Undefined)  # clear of the line
+            labels.append(
+                alt.Chart(marks[[a == align for a in aligns]])
+                .mark_text(align=align, baseline="bottom", dx=beside, dy=-2, fontWeight=700)
+                .encode(x=alt.X("share:Q"), y=alt.YValue(0), text=alt.Text("label:N"))
+            )
+        return [line, *labels]
+
+    def _rule_align(self, rule: Rule, at: float, drawing: tuple[float, float]) -> Literal["left", "center", "right"]:
+        """Return how a rule's label at `at` px aligns: as asked, unless it would then run past an edge of the `drawing`
+        (from the left edge to the right, in px from where the bars start)."""
+        label = text_width(rule.label, FONT_SIZE, bold=True) + END_GAP
+        starts = {"left": at, "center": at - label / 2, "right": at - label}
+        fits = [align for align in (self.rule_label_align, "right", "left") if starts[align] >= drawing[0] and starts[align] + label <= drawing[1]]
+        return fits[0] if fits else self.rule_label_align
 
 
 @contextmanager

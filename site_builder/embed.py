@@ -18,9 +18,9 @@ from .renderer import RenderedChart
 
 EMBED_FOLDER = "embed"
 RESIZE_MESSAGE = "site-builder:resize"
-# Room for the caption, source line, closed data table and credit around the chart itself,
-# generous enough that a narrow (320 px) frame shows everything without an inner scrollbar.
-CHROME_HEIGHT = 300
+# Room for the caption, the pointer to the table, the source line, the closed data table and the credit around the
+# chart itself, generous enough that a narrow (320 px) frame shows everything without an inner scrollbar.
+CHROME_HEIGHT = 350
 _SIZE = re.compile(r'<svg[^>]*?\bwidth="([\d.]+)"[^>]*?\bheight="([\d.]+)"')
 
 

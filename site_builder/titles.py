@@ -10,6 +10,8 @@ import re
 from html import escape
 from typing import Any
 
+from .metrics import HELVETICA, HELVETICA_BOLD, em_width
+
 # The title's style, which the theme takes from here (charts.theme), and where Vega sets a title in it: measured
 # from Vega's own drawings and checked against them for every chart of the site (tests/test_renderer.py). Each line
 # takes its font size + 2 px (Vega's line height); the title's top is a pixel below the padding, its first baseline
@@ -33,8 +35,8 @@ def with_title(bare: str, vega: dict[str, Any]) -> str | None:
     # A title wider than the chart would make Vega narrow the chart to fit it: then Vega draws it.
     room = float(size[1]) - padding["right"] - padding["left"] - _TITLE_MARGIN
     if (
-        max((_width(line, _BOLD) * title_size for line in lines), default=0) > room
-        or max((_width(line, _REGULAR) * subtitle_size for line in sublines), default=0) > room
+        max((em_width(line, HELVETICA_BOLD) * title_size for line in lines), default=0) > room
+        or max((em_width(line, HELVETICA) * subtitle_size for line in sublines), default=0) > room
     ):
         return None
     shift = TITLE_THEME["offset"] + 1 + (title_size + 2) * len(lines) + (subtitle_size + 2) * max(1, len(sublines))
@@ -91,29 +93,7 @@ def _title_group(lines: list[str], sublines: list[str], font: str, colour: str, 
     )
 
 
-def _widths(thousandths: str) -> list[int]:
-    return [int(width) for width in thousandths.split()]
-
-
-# Advance widths (thousandths of the font size) of the printable ASCII characters, space to tilde, in Helvetica and
-# Helvetica Bold (the PDF core fonts' metrics), with which Arial and Liberation Sans share every width. Any other
-# character counts as a full em: a width is never underestimated, so a title that fits here fits Vega's measure.
-_REGULAR = _widths(
-    "278 278 355 556 556 889 667 222 333 333 389 584 278 333 278 278 556 556 556 556 556 556 556 556 556 556 278 278 584 584 584 556 "
-    "1015 667 667 722 722 667 611 778 722 278 500 667 556 833 722 778 667 778 722 667 611 722 667 944 667 667 611 278 278 278 469 556 "
-    "333 556 556 500 556 556 278 556 556 222 222 500 222 833 556 556 556 556 333 500 278 556 500 722 500 500 500 334 260 334 584"
-)
-_BOLD = _widths(
-    "278 333 474 556 556 889 722 278 333 333 389 584 278 333 278 278 556 556 556 556 556 556 556 556 556 556 333 333 584 584 584 611 "
-    "975 722 722 722 722 667 611 778 722 278 556 722 611 833 722 778 667 778 722 667 611 722 667 944 667 667 611 333 278 333 584 556 "
-    "333 556 611 556 611 556 333 611 611 278 278 556 278 889 611 611 611 611 389 556 333 611 556 778 556 556 500 389 280 389 584"
-)
 _TITLE_MARGIN = 8  # pixels kept free beside a title that fits: the chart's left edge can sit a pixel or so in
-
-
-def _width(text: str, widths: list[int]) -> float:
-    """Return the width of `text` in ems, at least as wide as it is drawn."""
-    return sum(widths[ord(c) - 32] if 32 <= ord(c) < 127 else 1000 for c in text) / 1000
 
 
 def _lines(value: Any) -> list[str] | None:

@@ -20,6 +20,7 @@ import pandas as pd
 
 from site_builder.charting import (
     COLOURS,
+    END_GAP,
     MOST_BARS,
     MUTED_TEXT,
     NARROW,
@@ -32,9 +33,12 @@ from site_builder.charting import (
     call_chart,
     chart_title,
     data_table,
+    end_label_room,
+    fit_lines,
+    flush_distance,
     make_chart,
     most_rows,
-    room_domain,
+    plot_width,
     showing,
     source_line,
     unvalidated,
@@ -561,6 +565,8 @@ def _running_share_frame(figures: Figures, half: int, three_quarters: int) -> pd
 LAS_OWN = "LAS's own calls (estimate)"
 ELSEWHERE = "Answered by other services"
 LONDON_ROW = 34  # the height of each of london-share's two bars, in px
+LONDON_LABEL_LIMIT = 220  # its bars' names are long: they may be wider than other charts'
+NOTE_SIZE = 12  # px, the narrow drawing's note of the assumption
 
 
 @chart("london-share")
@@ -612,13 +618,18 @@ def _london_frame(figures: Figures) -> pd.DataFrame:
 
 
 def _draw_london_share(frame: pd.DataFrame, *, high: float, assumption: str, width: int) -> alt.TopLevelMixin:
-    """Return the bars at `width`, solid to each low end and pale to the high end, the scale ending past LAS's `high`."""
+    """Return the bars at `width`, solid to each low end and pale to the high end, the scale ending past LAS's `high`
+    with room for each bar's number."""
     narrow = width <= NARROW
-    y = alt.Y("short:N" if narrow else "bar:N", sort=list(frame["short" if narrow else "bar"]), title=None, axis=alt.Axis(labelLimit=220))
+    names = "short" if narrow else "bar"
+    labels = "label_lines" if narrow else "label"
+    plot = plot_width(width, list(frame[names]), label_limit=LONDON_LABEL_LIMIT)
+    end = max(high * (1.5 if narrow else 1.32), end_label_room(list(frame["high"]), list(frame[labels]), plot))
+    y = alt.Y(f"{names}:N", sort=list(frame[names]), title=None, axis=alt.Axis(labelLimit=LONDON_LABEL_LIMIT))
     base = alt.Chart(frame)
     solid = base.mark_bar().encode(
         y=y,
-        x=alt.X("low:Q", axis=value_axis(width, None if narrow else assumption), scale=alt.Scale(domain=[0, high * (1.5 if narrow else 1.32)], nice=False)),
+        x=alt.X("low:Q", axis=value_axis(width, None if narrow else fit_lines(assumption, plot), end=end), scale=alt.Scale(domain=[0, end], nice=False)),
         color=alt.Color("bar:N", scale=alt.Scale(domain=[LAS_OWN, ELSEWHERE], range=[COLOURS["other"], COLOURS["category_1"]]), legend=None),
         tooltip=[alt.Tooltip("bar:N", title="Bar"), alt.Tooltip("label:N", title="Calls")],
     )
@@ -629,21 +640,19 @@ def _draw_london_share(frame: pd.DataFrame, *, high: float, assumption: str, wid
         color=alt.Color("bar:N", legend=None),
         tooltip=[alt.Tooltip("bar:N", title="Bar"), alt.Tooltip("label:N", title="Calls")],
     )
-    ends = base.mark_text(align="left", baseline="middle", dx=4, lineBreak="\n").encode(
-        y=y, x=alt.X("high:Q"), text=alt.Text("label_lines:N" if narrow else "label:N")
-    )
+    ends = base.mark_text(align="left", baseline="middle", dx=END_GAP, lineBreak="\n").encode(y=y, x=alt.X("high:Q"), text=alt.Text(f"{labels}:N"))
     layers = [solid, spread, ends]
     if narrow:  # the axis title would not fit: state the assumption under the bars
-        layers.append(_assumption_note(assumption))
+        layers.append(_assumption_note(assumption, plot))
     return alt.layer(*layers).properties(width=width, height=alt.Step(LONDON_ROW))
 
 
-def _assumption_note(assumption: str) -> alt.Chart:
-    """Return the assumption, in italics under the narrow drawing's two bars."""
-    note = pd.DataFrame([{"text": "\n".join(textwrap.wrap(assumption, 38))}])
+def _assumption_note(assumption: str, plot: float) -> alt.Chart:
+    """Return the assumption, in italics under the narrow drawing's two bars, in lines as wide as its `plot` px."""
+    note = pd.DataFrame([{"text": "\n".join(fit_lines(assumption, plot, NOTE_SIZE))}])
     return (
         alt.Chart(note)
-        .mark_text(align="left", baseline="top", fontStyle="italic", color=MUTED_TEXT, lineBreak="\n", fontSize=12)
+        .mark_text(align="left", baseline="top", fontStyle="italic", color=MUTED_TEXT, lineBreak="\n", fontSize=NOTE_SIZE)
         .encode(x=alt.XValue(0), y=alt.YValue(2 * LONDON_ROW + 30), text=alt.Text("text:N"))
     )
 
@@ -893,7 +902,9 @@ class ServiceHighlights:
         spec["datasets"] = {data_name: _copy_json(values)}
         bars, labels = spec["layer"]
         bars["encoding"]["color"]["value"] = view.others
-        bars["encoding"]["x"]["scale"]["domain"] = room_domain(view.frame["calls"], width)
+        end = _service_bars(view).scale_end(width)
+        bars["encoding"]["x"]["scale"]["domain"] = [0, end]
+        bars["encoding"]["x"]["axis"]["labelFlush"] = flush_distance(end, ",.0f")
         for layer in (bars, labels):
             layer["encoding"]["y"]["sort"] = list(view.frame["service"])
             layer["encoding"]["y"]["axis"]["labelFontWeight"]["expr"] = view.bold

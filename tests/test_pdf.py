@@ -99,10 +99,10 @@ def test_the_pdf_holds_every_chart_whole_and_a_sensible_number_of_pages(
     assert least <= len(pages) <= least + len(charts), (len(pages), least)
 
 
-def test_the_pdf_has_no_navigation_sharing_or_data_tables(story_pages: list[str], built: BuildResult) -> None:
+def test_the_pdf_has_no_navigation_sharing_data_tables_or_pointers_to_them(story_pages: list[str], built: BuildResult) -> None:
     soup = BeautifulSoup(built.files[STORY].decode("utf-8"), "html.parser")
     text = "".join(story_pages)
-    for selector in ("details.chart-share summary", "details.chart-data summary", ".skip-link"):
+    for selector in ("details.chart-share summary", "details.chart-data summary", ".skip-link", ".chart-hint"):
         words = soup.select_one(selector)
         assert words is not None and squeezed(words.get_text()) not in text, selector
     assert squeezed(soup.select_one("h1").get_text()) in text  # type: ignore[union-attr]

@@ -75,6 +75,9 @@
       var view = new vega.View(vega.parse(compiled), { renderer: "svg", container: container, hover: true, tooltip: showTip });
       return view.runAsync().then(function () {
         var live = container.querySelector("svg");
+        // Vega adds a form for a chart's controls (bindings) to every chart it draws: a chart without any keeps no empty form.
+        var bindings = container.querySelector("form.vega-bindings");
+        if (bindings && !bindings.elements.length) container.removeChild(bindings);
         // Screen readers keep the chart's name and description: move them onto the live drawing.
         live.setAttribute("role", "img");
         live.setAttribute("aria-labelledby", still.getAttribute("aria-labelledby"));
