@@ -39,7 +39,7 @@ from .publish import base_path, hash_asset_names, headers_file, page_url, robots
 from .published import FIGURES_FILE, SCHEMA_FILE, figures_record, record_bytes, schema_text
 from .render import NavLink, Page, PageContext, PageRenderer, SiteInfo, Social, root_for
 from .renderer import RenderedChart, RenderJob
-from .revisions import REVISION_NOTES, REVISIONS_FILE, Revisions, read_revisions
+from .revisions import REVISION_NOTES, REVISIONS_FILE, Revision, Revisions, read_revisions
 from .runtime import vega_runtime
 from .story import Story, load_story
 from .validation import SchemaCheck, data_fingerprint
@@ -158,18 +158,7 @@ def build(
     kept = memo.data = memo.data_for(fingerprint)  # a stage built from other data is dropped, even if this build fails
     early = early or start_early(config, cache_dir, data=kept is None, runtime_script=not memo.runtime)
     cache = ChartCache(cache_dir)
-    if kept is not None:
-        data = Computed(kept.dataset, kept.figures, kept.rendered)
-        lap("data", " (unchanged: data, figures and charts reused)")
-    else:
-        package = check_package(config.datapackage)  # the package's own problem (a missing file, say) comes first
-        with schemas_checked(config.datapackage, early.schema_check, fingerprint=fingerprint):
-            dataset = load(config.datapackage, package, story)
-            lap("data")
-            figures = story.compute_figures(dataset)
-            lap("figures")
-            data = Computed(dataset, figures, queue_renders(story.charts(figures, dataset), cache))
-        lap("charts", " (built; rendering alongside)")
+    data = compute(config, story, kept=kept, early=early, cache=cache, fingerprint=fingerprint, lap=lap)
     site = SiteInfo(config.title, config.description, config.publisher, config.language)
     all_cards = story.cards(data.figures, site)
     cards = queue_cards(all_cards.values(), drawn=memo.card_pngs, cache_dir=cache_dir)  # they need the figures only
@@ -183,7 +172,6 @@ def build(
     shared = Shared(
         site, plan.nav, data.figures, data.dataset, sharing, content.claims, plan.cards, story, Revisions.of(revisions, log=METHODOLOGY + "#revisions")
     )
-    changes = None
     try:
         # Pages name the assets by their content's digest, so the runtime is needed before the first page
         # (read from the installation; bundled meanwhile only where the set-up did not install it).
@@ -194,10 +182,7 @@ def build(
         stage = kept or keep_data(data, fingerprint)
         files.update(stage.files)
         record = publish_figures(shared, content=content, pages=pages, files=files)
-        if previous is not None:
-            changes = compare(previous, record)
-            if strict:
-                check_revised(changes, revisions=revisions, previous=previous, revisions_path=config.content_dir / REVISIONS_FILE)
+        changes = compare_with(previous, record, strict=strict, revisions=revisions, revisions_path=config.content_dir / REVISIONS_FILE)
         writer.stage(files)  # the social cards are drawn last: write the rest meanwhile
         memo.card_pngs.update(cards.collect())
         files.update({card.output: memo.card_pngs[card] for card in plan.cards.values()})
@@ -209,6 +194,32 @@ def build(
     lap("write")
     memo.data = stage  # only a build that succeeded is kept for reuse
     return BuildResult(files, pages, data.figures, lap.timings, cache.hits, cache.misses, stage.rendered, kept is not None, changes)
+
+
+def compute(config: Config, story: Story, *, kept: DataStage | None, early: EarlyStart, cache: ChartCache, fingerprint: str, lap: Laps) -> Computed:
+    """Load and check the data, compute its figures and queue its charts; or reuse what a build of the same data kept."""
+    if kept is not None:
+        lap("data", " (unchanged: data, figures and charts reused)")
+        return Computed(kept.dataset, kept.figures, kept.rendered)
+    package = check_package(config.datapackage)  # the package's own problem (a missing file, say) comes first
+    with schemas_checked(config.datapackage, early.schema_check, fingerprint=fingerprint):
+        dataset = load(config.datapackage, package, story)
+        lap("data")
+        figures = story.compute_figures(dataset)
+        lap("figures")
+        data = Computed(dataset, figures, queue_renders(story.charts(figures, dataset), cache))
+    lap("charts", " (built; rendering alongside)")
+    return data
+
+
+def compare_with(previous: Record | None, record: Record, *, strict: bool, revisions: tuple[Revision, ...], revisions_path: Path) -> Changes | None:
+    """Return what changed since the previous build, if there is one; with `strict`, stop at a change no new note covers."""
+    if previous is None:
+        return None
+    changes = compare(previous, record)
+    if strict:
+        check_revised(changes, revisions=revisions, previous=previous, revisions_path=revisions_path)
+    return changes
 
 
 class Laps:

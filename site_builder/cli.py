@@ -18,7 +18,11 @@ from . import __version__
 from .errors import BuildError, ConfigError
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     from .diff import Changes
+
+    Commands: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]  # what add_subparsers returns
 
 CACHE_FOLDER = ".cache/charts"
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")  # the preview never listens beyond this machine
@@ -60,6 +64,13 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--debug", action="store_true", help="show the Python traceback behind an error")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
+    for add in (_add_build, _add_check, _add_export, _add_serve, _add_diff, _add_runtime):
+        add(commands, common)
+    return parser
+
+
+def _add_build(commands: Commands, common: argparse.ArgumentParser) -> None:
+    """Add `build`: the whole site into the output folder."""
     build = commands.add_parser(
         "build",
         parents=[common],
@@ -79,6 +90,9 @@ def _parser() -> argparse.ArgumentParser:
     _revision_options(build)
     build.set_defaults(handler=_build)
 
+
+def _add_check(commands: Commands, common: argparse.ArgumentParser) -> None:
+    """Add `check`: a built site's links, images and titles."""
     check = commands.add_parser(
         "check",
         parents=[common],
@@ -89,6 +103,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--out", help="built site to check (default: the output folder in site.yml)")
     check.set_defaults(handler=_check)
 
+
+def _add_export(commands: Commands, common: argparse.ArgumentParser) -> None:
+    """Add `export`: the story as one HTML file or a PDF."""
     export = commands.add_parser(
         "export",
         parents=[common],
@@ -103,6 +120,9 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     export.set_defaults(handler=_export)
 
+
+def _add_serve(commands: Commands, common: argparse.ArgumentParser) -> None:
+    """Add `serve`: the live preview."""
     serve = commands.add_parser(
         "serve",
         parents=[common],
@@ -115,6 +135,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", choices=LOOPBACK_HOSTS, help="loopback address to listen on (default: 127.0.0.1)")
     serve.set_defaults(handler=_serve)
 
+
+def _add_diff(commands: Commands, common: argparse.ArgumentParser) -> None:
+    """Add `diff`: what changed between two builds."""
     diff = commands.add_parser(
         "diff",
         parents=[common],
@@ -128,6 +151,9 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--json", action="store_true", help="print the changes as JSON, for a script")
     diff.set_defaults(handler=_diff)
 
+
+def _add_runtime(commands: Commands, common: argparse.ArgumentParser) -> None:
+    """Add `runtime`: bundle the browser's Vega runtime once."""
     runtime = commands.add_parser(
         "runtime",
         help="bundle the Vega runtime into this installation (make site does it once)",
@@ -139,7 +165,6 @@ def _parser() -> argparse.ArgumentParser:
     runtime.add_argument("--debug", action="store_true", help="show the Python traceback behind an error")
     runtime.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     runtime.set_defaults(handler=_runtime, root=".")
-    return parser
 
 
 def _runtime(args: argparse.Namespace, root: Path) -> int:
