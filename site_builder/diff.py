@@ -21,6 +21,9 @@ PLACES = (f"data/{FIGURES_FILE}", FIGURES_FILE)  # where a built site (or a copy
 SHOWN_IN_ERROR = 3  # a strict build names this many unexplained figures, then counts the rest
 
 
+PRINTED_FORMS = ("text", "digits", "words", "precise")  # what a page can show of a figure: a strict build asks a note for a change in one
+
+
 @dataclass(frozen=True)
 class FigureChange:
     """A figure added (no old text), removed (no new text) or changed, and the pages that quoted or quote it."""
@@ -29,6 +32,7 @@ class FigureChange:
     old: str | None
     new: str | None
     pages: tuple[str, ...]
+    printed: bool = True  # False: the value moved but every form the pages print (text, digits, words, precise) is the same
 
 
 @dataclass(frozen=True)
@@ -175,7 +179,8 @@ def _figure_changes(old: Record, new: Record) -> tuple[FigureChange, ...]:
             continue
         pages = sorted({*(before or {}).get("pages", ()), *(after or {}).get("pages", ())})
         alike = before is not None and after is not None and before["text"] == after["text"]
-        changes.append(FigureChange(name, _printed(before, alike), _printed(after, alike), tuple(pages)))
+        printed = before is None or after is None or any(before.get(form) != after.get(form) for form in PRINTED_FORMS)
+        changes.append(FigureChange(name, _printed(before, alike), _printed(after, alike), tuple(pages), printed))
     return tuple(changes)
 
 
@@ -225,17 +230,20 @@ def _chart_changes(old: Record, new: Record) -> tuple[ChartChange, ...]:
 def check_revised(changes: Changes, *, revisions: Iterable[Revision], previous: Record, revisions_path: Path) -> None:
     """Stop a strict build if a figure the previous build printed changed and no new revision note covers it.
 
-    A note the previous build already carried covers the change it was written for, not a later one.
+    A note the previous build already carried covers the change it was written for, not a later one. A value that
+    moved while every form the pages print stayed the same (17.32% and 17.26%, both '17%' and '17.3%') needs no note:
+    no reader sees a change (the diff still lists it).
     """
     published = {(r["id"], r["note"]) for r in previous["revisions"]}
     covered = {name for r in revisions if (r.id, r.note) not in published for name in r.figures}
     printed = previous["figures"]
-    unexplained = [c for c in changes.figures if c.old is not None and c.new is not None and printed[c.name]["pages"] and c.name not in covered]
+    unexplained = [c for c in changes.figures if c.old is not None and c.new is not None and c.printed and printed[c.name]["pages"] and c.name not in covered]
     if not unexplained:
         return
     first = unexplained[0]
     named = "; ".join(f"'{c.name}' was {c.old!r} and is now {c.new!r} (on {', '.join(c.pages)})" for c in unexplained[:SHOWN_IN_ERROR])
-    more = f"; and {len(unexplained) - SHOWN_IN_ERROR} more" if len(unexplained) > SHOWN_IN_ERROR else ""
+    rest = [f"'{c.name}'" for c in unexplained[SHOWN_IN_ERROR:]]  # named too, so none goes out unseen (--changes gives their texts)
+    more = f"; and {len(rest)} more: {', '.join(rest)}" if rest else ""
     raise RevisionError(
         f"{_count(len(unexplained), 'published figure')} changed with no revision note: {named}{more}",
         revisions_path,

@@ -7,6 +7,7 @@ the two built sites themselves (the pages whose HTML changed, the charts whose d
 
 from __future__ import annotations
 
+import copy
 import csv
 import hashlib
 import io
@@ -19,7 +20,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from site_builder.cli import main
-from site_builder.diff import compare, load_record
+from site_builder.diff import check_revised, compare, load_record
+from site_builder.errors import RevisionError
 from tests.conftest import copy_project
 
 MONTH, SERVICE = "2021-01", "NWAS"
@@ -159,3 +161,20 @@ def test_with_a_note_the_pages_show_it_dated_and_a_later_change_needs_a_new_one(
     revise(project / "data" / "ambsys.csv", by=8)  # revised again: the published note was about the first change
     assert main(["build", "--root", str(project), "--out", str(tmp_path / "again"), "--previous", str(noted), "--strict", "-q"]) == 1
     assert f"'{changed[0]}' was " in capsys.readouterr().err
+
+
+def test_a_value_that_moved_while_every_printed_form_stayed_needs_no_note(builds: Builds) -> None:
+    """17.32% and 17.26% both print '17%' and '17.3%': no reader sees a change, so a strict build asks for no note
+    (the diff still lists it); a change in any form a page prints does need one."""
+    previous = load_record(builds.before)
+    name = next(name for name, figure in previous["figures"].items() if figure["pages"] and isinstance(figure["value"], float))
+    moved = copy.deepcopy(previous)
+    moved["figures"][name]["value"] *= 1 + 1e-9
+    changes = compare(previous, moved)
+    assert [change.name for change in changes.figures] == [name]
+    check_revised(changes, revisions=(), previous=previous, revisions_path=Path("revisions.yml"))
+    for form in ("text", "digits", "words", "precise"):
+        printed = copy.deepcopy(moved)
+        printed["figures"][name][form] = "a form a page prints, changed"
+        with pytest.raises(RevisionError, match=name):
+            check_revised(compare(previous, printed), revisions=(), previous=previous, revisions_path=Path("revisions.yml"))
