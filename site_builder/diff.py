@@ -90,19 +90,15 @@ class Changes:
 
     def lines(self) -> list[str]:
         """Return every change, one a line, under a heading per kind, for a person to read."""
+        sections = {
+            "Figures:": [f"  {c.name}: {_text(c.old)} -> {_text(c.new)}{_on(c.pages)}" for c in self.figures],
+            "Claims:": [f'  {c.id} "{c.phrase}" ({c.file}, line {c.line}): {c.old or "(new)"} -> {c.new or "(removed)"}' for c in self.claims],
+            "Pages whose numbers changed:": [f"  {page}" for page in self.pages],
+            "Charts:": [f"  {c.id} ({c.title}): {c.change}{_on(c.pages)}" for c in self.charts],
+        }
         lines = [self.summary()]
-        if self.figures:
-            lines.append("Figures:")
-            lines += [f"  {c.name}: {_text(c.old)} -> {_text(c.new)}{_on(c.pages)}" for c in self.figures]
-        if self.claims:
-            lines.append("Claims:")
-            lines += [f'  {c.id} "{c.phrase}" ({c.file}, line {c.line}): {c.old or "(new)"} -> {c.new or "(removed)"}' for c in self.claims]
-        if self.pages:
-            lines.append("Pages whose numbers changed:")
-            lines += [f"  {page}" for page in self.pages]
-        if self.charts:
-            lines.append("Charts:")
-            lines += [f"  {c.id} ({c.title}): {c.change}{_on(c.pages)}" for c in self.charts]
+        for heading, items in sections.items():
+            lines += [heading, *items] if items else []
         if self.revisions:
             lines.append("New revision notes: " + ", ".join(self.revisions))
         return lines
